@@ -1,0 +1,53 @@
+/**
+ * The environment, validated once at boot. A missing or malformed variable stops the process
+ * with one line naming it (see server/index.ts); nothing reads process.env elsewhere.
+ */
+import { z } from "zod";
+
+const postgresUrl = z
+  .string()
+  .url()
+  .refine((value) => /^postgres(ql)?:\/\//.test(value), "must be a postgresql:// URL");
+
+export const ZEnv = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  SHOPIFY_API_KEY: z.string().min(1, "is required"),
+  SHOPIFY_API_SECRET: z.string().min(1, "is required"),
+  SHOPIFY_APP_URL: z.string().url(),
+  SCOPES: z
+    .string()
+    .min(1)
+    .regex(/^[a-z_]+(,[a-z_]+)*$/, "must be a comma-separated list of scopes"),
+  DATABASE_URL: postgresUrl,
+  /** The embedded database (PGlite) is one session: its launcher sets this to 1. */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  SHOP_CUSTOM_DOMAIN: z.string().optional(),
+  /** Set only by the local sandbox: where the App Bridge stand-in is served. */
+  APP_BRIDGE_URL: z.string().url().optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type Env = z.infer<typeof ZEnv>;
+
+/** Returns the parsed env, or one human line per problem, each naming its variable. */
+export function parseEnv(source: Record<string, string | undefined>): { ok: true; env: Env } | { ok: false; problems: string[] } {
+  const result = ZEnv.safeParse(source);
+  if (result.success) return { ok: true, env: result.data };
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path.join(".") || "environment";
+    const message = issue.code === "invalid_type" && issue.received === "undefined" ? "is required" : issue.message;
+    return `${name} ${message}`;
+  });
+  return { ok: false, problems };
+}
+
+let cached: Env | undefined;
+
+/** The validated env. Throws (it never exits: the entry point decides) if it is invalid. */
+export function getEnv(): Env {
+  if (cached) return cached;
+  const parsed = parseEnv(process.env);
+  if (!parsed.ok) throw new Error(`Invalid environment: ${parsed.problems.join("; ")}`);
+  cached = parsed.env;
+  return cached;
+}

@@ -1,0 +1,102 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { TitleBar } from "@shopify/app-bridge-react";
+import { Badge, Banner, BlockStack, Card, DataTable, InlineGrid, Layout, Page, Text } from "@shopify/polaris";
+import { AppError } from "../lib/app-error";
+import { formatMoney, humanizeEnum } from "../lib/format";
+import { authenticate } from "../shopify.server";
+import { getShopOverview } from "../shops/get-shop-overview.server";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { admin } = await authenticate.admin(request);
+  try {
+    return { overview: await getShopOverview({ admin }), error: null };
+  } catch (error) {
+    // Shopify being slow or throttled must not blank the page: say so and keep the shell.
+    const message = error instanceof AppError ? error.message : "Shopify could not be reached.";
+    return { overview: null, error: message };
+  }
+}
+
+export default function Home() {
+  const { overview, error } = useLoaderData<typeof loader>();
+  return (
+    <Page>
+      <TitleBar title="Ops Action Center" />
+      <BlockStack gap="500">
+        {error ? (
+          <Banner tone="critical" title="Store figures unavailable">
+            <p>{error}</p>
+          </Banner>
+        ) : null}
+        {overview ? (
+          <Layout>
+            <Layout.Section>
+              <Card>
+                <BlockStack gap="200">
+                  <Text as="h2" variant="headingLg">
+                    {overview.name}
+                  </Text>
+                  <Text as="p" tone="subdued">
+                    {overview.domain} · {overview.plan} plan · {overview.currencyCode}
+                  </Text>
+                </BlockStack>
+              </Card>
+            </Layout.Section>
+            <Layout.Section>
+              <InlineGrid columns={{ xs: 1, sm: 2 }} gap="400">
+                <Figure label="Orders" value={`${overview.orderCount}${overview.orderCountIsExact ? "" : "+"}`} />
+                <Figure label="Unfulfilled orders" value={String(overview.unfulfilledCount)} />
+              </InlineGrid>
+            </Layout.Section>
+            <Layout.Section>
+              <Card padding="0">
+                <BlockStack gap="200">
+                  <div style={{ padding: "var(--p-space-400) var(--p-space-400) 0" }}>
+                    <Text as="h3" variant="headingMd">
+                      Recent orders
+                    </Text>
+                  </div>
+                  {overview.recentOrders.length === 0 ? (
+                    <div style={{ padding: "var(--p-space-400)" }}>
+                      <Text as="p" tone="subdued">
+                        No orders yet.
+                      </Text>
+                    </div>
+                  ) : (
+                    <DataTable
+                      columnContentTypes={["text", "text", "text", "text", "numeric"]}
+                      headings={["Order", "Date", "Payment", "Fulfillment", "Total"]}
+                      rows={overview.recentOrders.map((order) => [
+                        order.name,
+                        new Date(order.createdAt).toLocaleDateString("en", { dateStyle: "medium" }),
+                        order.financialStatus ? <Badge key="p">{humanizeEnum(order.financialStatus)}</Badge> : "—",
+                        <Badge key="f">{humanizeEnum(order.fulfillmentStatus)}</Badge>,
+                        formatMoney(order.total.amount, order.total.currencyCode),
+                      ])}
+                    />
+                  )}
+                </BlockStack>
+              </Card>
+            </Layout.Section>
+          </Layout>
+        ) : null}
+      </BlockStack>
+    </Page>
+  );
+}
+
+function Figure({ label, value }: { label: string; value: string }) {
+  return (
+    <Card>
+      <BlockStack gap="100">
+        <Text as="h3" variant="headingSm" tone="subdued">
+          {label}
+        </Text>
+        <Text as="p" variant="heading2xl">
+          {value}
+        </Text>
+      </BlockStack>
+    </Card>
+  );
+}

@@ -1,0 +1,57 @@
+import type { Session } from "@shopify/shopify-api";
+import type { AdminApiContext } from "@shopify/shopify-app-remix/server";
+import prisma from "../db.server";
+import { logger } from "../lib/logger.server";
+import { SHOP_DETAILS_QUERY } from "../shopify/documents";
+
+export interface RecordInstallOptions {
+  session: Session;
+  admin: AdminApiContext;
+}
+
+interface ShopDetailsResponse {
+  data?: {
+    shop: {
+      name: string;
+      myshopifyDomain: string;
+      currencyCode: string;
+      plan: { publicDisplayName: string; partnerDevelopment: boolean; shopifyPlus: boolean };
+    };
+  };
+}
+
+/**
+ * Runs after every token exchange (Shopify's afterAuth hook): creates the Shop on first
+ * install, reactivates it after a reinstall, and refreshes its name, plan and currency.
+ * The shop details are best effort: install must not fail because a detail query did.
+ */
+export async function recordInstall({ session, admin }: RecordInstallOptions): Promise<void> {
+  let details: NonNullable<ShopDetailsResponse["data"]>["shop"] | undefined;
+  try {
+    const response = await admin.graphql(SHOP_DETAILS_QUERY);
+    const body = (await response.json()) as ShopDetailsResponse;
+    details = body.data?.shop;
+  } catch (error) {
+    logger.warn({ shop: session.shop, err: error instanceof Error ? error.message : String(error) }, "shop details unavailable at install");
+  }
+
+  const fields = {
+    scopes: session.scope ?? null,
+    ...(details
+      ? { name: details.name, plan: details.plan.publicDisplayName, currencyCode: details.currencyCode }
+      : {}),
+  };
+  const existing = await prisma.shop.findUnique({ where: { domain: session.shop } });
+  if (!existing) {
+    await prisma.shop.create({ data: { domain: session.shop, ...fields } });
+    logger.info({ shop: session.shop }, "shop installed");
+  } else {
+    await prisma.shop.update({
+      where: { domain: session.shop },
+      data: {
+        ...fields,
+        ...(existing.uninstalledAt ? { uninstalledAt: null, installedAt: new Date() } : {}),
+      },
+    });
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * Start-up shared by `npm start` and `npm run sandbox`: database (embedded unless DATABASE_URL
+ * is set), migrations, env validation, database reachability, then the Remix build on HTTP.
+ * Every failure an operator can fix becomes a BootError: one line that names the problem.
+ */
+import type { ServerBuild } from "@remix-run/node";
+import { existsSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import pg from "pg";
+import { parseEnv } from "../app/env.server";
+import { BootError, startAppServer, type AppServer } from "./app-server";
+import { startEmbeddedPostgres, type EmbeddedPostgres } from "./embedded-postgres";
+import { migrateDeploy } from "./migrate";
+import { BUILD_PATH, EMBEDDED_DATA_DIR } from "./paths";
+
+export interface BootOptions {
+  port: number;
+  host?: string;
+  /** Runs after the env is final and before the app's modules load (the sandbox hooks in here). */
+  beforeLoad?: () => void | Promise<void>;
+}
+
+export interface Booted {
+  app: AppServer;
+  database: EmbeddedPostgres | null;
+  stop(): Promise<void>;
+}
+
+/** Validates the env first (so a typo is reported before anything starts), minus DATABASE_URL. */
+export function checkEnv(): void {
+  const parsed = parseEnv({ ...process.env, DATABASE_URL: process.env.DATABASE_URL ?? "postgresql://embedded/placeholder" });
+  if (!parsed.ok) throw new BootError(`invalid environment: ${parsed.problems.join("; ")}`);
+}
+
+export async function prepareDatabase(): Promise<EmbeddedPostgres | null> {
+  let database: EmbeddedPostgres | null = null;
+  if (!process.env.DATABASE_URL) {
+    try {
+      database = await startEmbeddedPostgres({ dataDir: EMBEDDED_DATA_DIR });
+    } catch (error) {
+      throw new BootError(`the embedded database could not start in ${EMBEDDED_DATA_DIR}: ${(error as Error).message}`);
+    }
+    process.env.DATABASE_URL = database.url;
+    // PGlite is a single session (docs/decisions/0003).
+    process.env.DATABASE_POOL_MAX = "1";
+  } else {
+    await assertReachable(process.env.DATABASE_URL);
+  }
+  try {
+    await migrateDeploy(process.env.DATABASE_URL);
+  } catch (error) {
+    await database?.stop();
+    throw new BootError((error as Error).message);
+  }
+  return database;
+}
+
+export async function assertReachable(databaseUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5000 });
+  // pg emits 'error' on the client for late failures; the awaited connect() reports them.
+  client.on("error", () => undefined);
+  try {
+    await client.connect();
+    await client.query("select 1");
+  } catch (error) {
+    const where = safeLocation(databaseUrl);
+    throw new BootError(`database unreachable at ${where}: ${(error as Error).message || (error as NodeJS.ErrnoException).code}`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** host:port/db without credentials, for error lines. */
+function safeLocation(databaseUrl: string): string {
+  try {
+    const url = new URL(databaseUrl);
+    return `${url.hostname}:${url.port || 5432}${url.pathname}`;
+  } catch {
+    return "DATABASE_URL (malformed)";
+  }
+}
+
+export async function boot(options: BootOptions): Promise<Booted> {
+  checkEnv();
+  if (!existsSync(BUILD_PATH)) throw new BootError(`no build at ${BUILD_PATH}: run "npm run build" first`);
+  const database = await prepareDatabase();
+  try {
+    const parsed = parseEnv(process.env);
+    if (!parsed.ok) throw new BootError(`invalid environment: ${parsed.problems.join("; ")}`);
+    await options.beforeLoad?.();
+    const build = (await import(pathToFileURL(BUILD_PATH).href)) as ServerBuild;
+    const app = await startAppServer({ build, port: options.port, host: options.host });
+    return {
+      app,
+      database,
+      async stop() {
+        await app.close();
+        await database?.stop();
+      },
+    };
+  } catch (error) {
+    await database?.stop();
+    throw error;
+  }
+}
