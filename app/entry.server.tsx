@@ -3,6 +3,7 @@ import { renderToPipeableStream } from "react-dom/server";
 import { RemixServer } from "@remix-run/react";
 import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/node";
 import { isbot } from "isbot";
+import { getEnv } from "./env.server";
 import { addDocumentResponseHeaders } from "./shopify.server";
 
 export const streamTimeout = 5000;
@@ -14,6 +15,12 @@ export default async function handleRequest(
   remixContext: EntryContext,
 ) {
   addDocumentResponseHeaders(request, responseHeaders);
+  // The library preloads App Bridge from Shopify's CDN even when APP_BRIDGE_URL overrides the
+  // script itself (local sandbox); preload the script the page really loads.
+  const appBridgeUrl = getEnv().APP_BRIDGE_URL;
+  if (appBridgeUrl && responseHeaders.has("Link")) {
+    responseHeaders.set("Link", `<${appBridgeUrl}>; rel="preload"; as="script";`);
+  }
   const userAgent = request.headers.get("user-agent");
   const callbackName = isbot(userAgent ?? "") ? "onAllReady" : "onShellReady";
 

@@ -68,7 +68,7 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
   const issueSessionToken = (shop: string, userId = SANDBOX_STAFF[0].id) =>
     signSessionToken({ shop, apiKey: options.apiKey, apiSecret: options.apiSecret, userId });
 
-  const sendWebhook = (delivery: WebhookDelivery) => {
+  const sendWebhook = async (delivery: WebhookDelivery) => {
     const uri = subscriptions.get(delivery.topic);
     if (!uri) throw new Error(`shopify.app.toml declares no subscription for ${delivery.topic}`);
     return deliverWebhook(new URL(uri, `${appUrl}/`).toString(), delivery, options.apiSecret);

@@ -14,6 +14,9 @@ import { freePort } from "../server/embedded-postgres";
 import { ROOT } from "../server/paths";
 import { SANDBOX_SHOP_NAME } from "../sandbox/config";
 
+export const BROWSER_USER_AGENT =
+  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
+
 export interface SandboxProcess {
   openUrl: string;
   output: () => string;
@@ -21,14 +24,14 @@ export interface SandboxProcess {
 }
 
 /** Starts `npm run sandbox` on free ports and a fresh embedded database; resolves once it serves. */
-export async function startSandboxProcess(options: { build: boolean; timeoutMs?: number; env?: NodeJS.ProcessEnv }): Promise<SandboxProcess> {
+export async function startSandboxProcess(options: { build: boolean; timeoutMs?: number; env?: Record<string, string> }): Promise<SandboxProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), "oac-smoke-"));
   const [appPort, sandboxPort] = [await freePort(), await freePort()];
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(appPort), SANDBOX_PORT: String(sandboxPort), EMBEDDED_DATA_DIR: dataDir, SANDBOX_ORDERS: "50", ...options.env };
-  delete env.DATABASE_URL;
-  delete env.NODE_ENV;
+  // The sandbox as on a fresh machine: embedded database, default NODE_ENV.
+  const { DATABASE_URL: _databaseUrl, NODE_ENV: _nodeEnv, ...inherited } = process.env;
+  const env = { ...inherited, PORT: String(appPort), SANDBOX_PORT: String(sandboxPort), EMBEDDED_DATA_DIR: dataDir, SANDBOX_ORDERS: "50", ...options.env };
   const args = [join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), join(ROOT, "sandbox", "cli.ts"), ...(options.build ? [] : ["--no-build"])];
-  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: env as unknown as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -67,7 +70,8 @@ export async function startSandboxProcess(options: { build: boolean; timeoutMs?:
 export async function smokeSandbox(options: { build: boolean }): Promise<{ html: string }> {
   const sandbox = await startSandboxProcess(options);
   try {
-    const response = await fetch(sandbox.openUrl, { redirect: "follow" });
+    // Shopify's library answers 410 to bots; identify as the browser a merchant would use.
+    const response = await fetch(sandbox.openUrl, { redirect: "follow", headers: { "User-Agent": BROWSER_USER_AGENT } });
     const html = await response.text();
     if (response.status !== 200) throw new Error(`home page answered ${response.status}`);
     if (!html.includes(SANDBOX_SHOP_NAME)) throw new Error(`home page does not show "${SANDBOX_SHOP_NAME}"`);

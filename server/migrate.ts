@@ -24,7 +24,10 @@ export async function migrateDeploy(databaseUrl: string): Promise<void> {
   });
   if (code !== 0) {
     const text = output.join("").trim();
-    const lastLine = text.split("\n").filter((line) => line.trim()).pop() ?? "no output";
-    throw new Error(`prisma migrate deploy failed (exit ${code}): ${lastLine}`);
+    const lines = text.split("\n").map((line) => line.trim()).filter(Boolean);
+    // The CLI prints a banner and a WASM backtrace; the line that says what went wrong is the
+    // first one mentioning an error.
+    const reason = lines.find((line) => /error|failed|P\d{4}/i.test(line) && !/^at /.test(line)) ?? lines.pop() ?? "no output";
+    throw new Error(`prisma migrate deploy failed (exit ${code}): ${reason}`);
   }
 }

@@ -22,7 +22,7 @@ function findDocuments(): Array<{ file: string; source: string }> {
   const documents: Array<{ file: string; source: string }> = [];
   for (const file of sourceFiles(APP_DIR)) {
     const text = readFileSync(file, "utf8");
-    for (const match of text.matchAll(/`#graphql([\s\S]*?)`/g)) {
+    for (const match of text.matchAll(/`#graphql\n([\s\S]*?)`/g)) {
       documents.push({ file: relative(APP_DIR, file), source: match[1] });
     }
   }

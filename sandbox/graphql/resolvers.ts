@@ -214,13 +214,21 @@ const FINANCIAL_STATUS: Readonly<Record<string, readonly string[]>> = {
   unpaid: ["PENDING", "AUTHORIZED", "PARTIALLY_PAID", "EXPIRED"],
 };
 
+/** Display statuses of orders with nothing shipped yet. */
+const NOTHING_SHIPPED = ["UNFULFILLED", "OPEN", "ON_HOLD", "IN_PROGRESS", "SCHEDULED", "PENDING_FULFILLMENT", "REQUEST_DECLINED"];
+
+/**
+ * Shopify's order filter values: `unshipped` is "nothing shipped yet" and `unfulfilled` is
+ * "not completely shipped" (unshipped or partial), as documented for the orders API; the
+ * display statuses themselves (on_hold, in_progress, ...) filter exactly.
+ */
 const FULFILLMENT_STATUS: Readonly<Record<string, readonly string[]>> = {
   shipped: ["FULFILLED"],
   fulfilled: ["FULFILLED"],
   partial: ["PARTIALLY_FULFILLED"],
   partially_fulfilled: ["PARTIALLY_FULFILLED"],
-  unshipped: ["UNFULFILLED"],
-  unfulfilled: ["UNFULFILLED"],
+  unshipped: NOTHING_SHIPPED,
+  unfulfilled: [...NOTHING_SHIPPED, "PARTIALLY_FULFILLED"],
   on_hold: ["ON_HOLD"],
   in_progress: ["IN_PROGRESS"],
   scheduled: ["SCHEDULED"],

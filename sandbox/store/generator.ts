@@ -22,8 +22,8 @@ import {
   type ProductData,
 } from "./catalog";
 import { ref, toGid } from "./gid";
-import { allocate, formatMinor, minorDigits, moneyBag, moneyV2, mulDivRound, taxFor, unitsShare } from "./money";
-import { Random, hashString, mix32 } from "./random";
+import { allocate, formatMinor, minorDigits, moneyBag, mulDivRound, taxFor, unitsShare } from "./money";
+import { Random, hashSeed, hashString, mix32 } from "./random";
 import type {
   AppInstallationRecord,
   AppRecord,
@@ -42,6 +42,7 @@ import type {
   FulfillmentOrderSupportedActionRecord,
   FulfillmentRecord,
   Gid,
+  ImageRecord,
   LineItemRecord,
   LocationRecord,
   MailingAddressRecord,
@@ -88,36 +89,38 @@ const DAY = 24 * HOUR;
 
 /** Shopify's DateTime has second precision and a literal Z. */
 export function isoSeconds(ms: number): DateTimeString {
-  return new Date(Math.floor(ms / SECOND) * SECOND).toISOString().replace(/\.\d{3}Z$/, "Z");
+  // slice, not a regex: this runs dozens of times per order and dominated generation time.
+  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
 }
 
 /**
- * Six-digit ID namespace per seed, so two shops generated from different seeds never
- * share GIDs (real Shopify IDs are global) and node() lookups across shops really miss.
+ * Six-digit ID namespace per (seed, shop domain). Real Shopify IDs are global, so two shops
+ * must not share GIDs even when seeded alike; otherwise a node() lookup with shop A's ID on
+ * shop B would find B's twin record and hide isolation bugs.
  */
-export function idNamespace(seed: number): number {
-  return (mix32(seed ^ 0x2545f491) % 900_000) + 100_000;
+export function idNamespace(seed: number, domain: string): number {
+  return (hashSeed(seed, hashString(domain.toLowerCase()), 0x2545f491) % 900_000) + 100_000;
 }
 
-export function orderLegacyId(seed: number, index: number): number {
-  return idNamespace(seed) * 10_000_000 + index + 1;
+export function orderLegacyId(namespace: number, index: number): number {
+  return namespace * 10_000_000 + index + 1;
 }
 
 /** IDs of records owned by order `index`; `k` (< 100) separates siblings of one type. */
-function childId(seed: number, index: number, k: number): number {
-  return idNamespace(seed) * 1_000_000_000 + index * 100 + k;
+function childId(namespace: number, index: number, k: number): number {
+  return namespace * 1_000_000_000 + index * 100 + k;
 }
 
-export function customerLegacyId(seed: number, customerIndex: number): number {
-  return idNamespace(seed) * 10_000 + customerIndex + 1;
+export function customerLegacyId(namespace: number, customerIndex: number): number {
+  return namespace * 10_000 + customerIndex + 1;
 }
 
-function locationLegacyId(seed: number, k: number): number {
-  return idNamespace(seed) * 100 + k + 1;
+function locationLegacyId(namespace: number, k: number): number {
+  return namespace * 100 + k + 1;
 }
 
-function shopLegacyId(seed: number): number {
-  return 10_000_000 + (mix32(seed ^ 0x5f3759df) % 89_999_999);
+function shopLegacyId(namespace: number): number {
+  return 10_000_000 + (mix32(namespace ^ 0x5f3759df) % 89_999_999);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -230,7 +233,7 @@ export function generateCustomer({ seed, index, shop, now = DEFAULT_NOW }: Gener
   const rng = Random.from(seed, index, 0xc057);
   const nowMs = Math.floor(now.getTime() / SECOND) * SECOND;
   const person = drawPerson(rng, shop.currencyCode);
-  const legacyId = customerLegacyId(seed, index);
+  const legacyId = customerLegacyId(idNamespace(seed, shop.myshopifyDomain), index);
   const email = `${asciiSlug(person.firstName)}.${asciiSlug(person.lastName)}${index + 1}@${rng.pick(["example.com", "example.org", "example.net"])}`;
   const createdMs = nowMs - rng.int(60, 900) * DAY - rng.int(0, DAY / SECOND) * SECOND;
   const updatedMs = Math.min(nowMs, createdMs + rng.int(0, 50) * DAY);
@@ -271,7 +274,8 @@ export function generateCustomer({ seed, index, shop, now = DEFAULT_NOW }: Gener
           marketingUpdatedAt: smsState === "SUBSCRIBED" ? isoSeconds(createdMs) : null,
           smsMarketingConsent: {
             __typename: "CustomerSmsMarketingConsent",
-            state: smsState,
+            // The consent object uses CustomerMarketingConsentState, which has no NOT_SUBSCRIBED.
+            state: smsState === "SUBSCRIBED" ? "SUBSCRIBED" : "NEVER_SUBSCRIBED",
             optInLevel: smsState === "SUBSCRIBED" ? "SINGLE_OPT_IN" : null,
             collectedFrom: smsState === "SUBSCRIBED" ? "SHOPIFY" : null,
             updatedAt: smsState === "SUBSCRIBED" ? isoSeconds(createdMs) : null,
@@ -294,6 +298,8 @@ export function generateCustomer({ seed, index, shop, now = DEFAULT_NOW }: Gener
     state: rng.chance(0.6) ? "ENABLED" : "DISABLED",
     verifiedEmail: rng.chance(0.9),
     validEmailAddress: true,
+    hasTimelineComment: false,
+    image: placeholderImage("https://cdn.shopify.com/s/images/admin/customers/customer.png", `${person.firstName} ${person.lastName}`),
     taxExempt: false,
     taxExemptions: [],
     dataSaleOptOut: false,
@@ -309,6 +315,10 @@ export function generateCustomer({ seed, index, shop, now = DEFAULT_NOW }: Gener
     createdAt: isoSeconds(createdMs),
     updatedAt: isoSeconds(updatedMs),
   };
+}
+
+function placeholderImage(url: string, altText: string | null): ImageRecord {
+  return { __typename: "Image", id: null, url, src: url, originalSrc: url, transformedSrc: url, altText, width: 240, height: 240, thumbhash: null };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -330,14 +340,16 @@ function locationPlans(currencyCode: string): LocationPlan[] {
   ];
 }
 
-/** The shop's locations; derived from (seed, currency) alone so orders can reference them. */
-export function demoLocations(seed: number, currencyCode: string, now: Date = DEFAULT_NOW): LocationRecord[] {
+/** The shop's locations; derived from (seed, shop) alone so orders can reference them. */
+export function demoLocations(seed: number, shop: ShopRecord, now: Date = DEFAULT_NOW): LocationRecord[] {
+  const currencyCode = shop.currencyCode;
+  const namespace = idNamespace(seed, shop.myshopifyDomain);
   const home = country(marketFor(currencyCode).home);
   const nowMs = Math.floor(now.getTime() / SECOND) * SECOND;
   return locationPlans(currencyCode).map((plan, k) => {
     const rng = Random.from(seed, k, 0x10ca);
     const city = home.cities[plan.cityIndex % home.cities.length] as CityData;
-    const legacyId = locationLegacyId(seed, k);
+    const legacyId = locationLegacyId(namespace, k);
     const street = `${rng.pick(home.streets)} ${rng.int(1, 90)}`;
     const createdMs = nowMs - (720 - k * 100) * DAY;
     return {
@@ -411,7 +423,7 @@ export function generateShop({ seed, domain, name, currencyCode = "EUR", now = D
   const home = country(market.home);
   const rng = Random.from(seed, 0x5409);
   const nowMs = Math.floor(now.getTime() / SECOND) * SECOND;
-  const shopId = shopLegacyId(seed);
+  const shopId = shopLegacyId(idNamespace(seed, domain));
   const displayName = name ?? (titleFromDomain(domain) || "Demo Store");
   const slug = asciiSlug(displayName) || "demo";
   const city = home.cities[0] as CityData;
@@ -469,6 +481,16 @@ export function generateShop({ seed, domain, name, currencyCode = "EUR", now = D
     transactionalSmsDisabled: false,
     marketingSmsConsentEnabledAtCheckout: false,
     alerts: [],
+    customerAccounts: "OPTIONAL",
+    domains: [{ __typename: "Domain", id: toGid("Domain", shopId), host: domain, url: `https://${domain}`, sslEnabled: true }],
+    fulfillmentServices: [],
+    shopPolicies: [],
+    navigationSettings: [],
+    allProductCategoriesList: [],
+    richTextEditorUrl: `https://${domain}/admin/rich_text_editor`,
+    storefrontUrl: `https://${domain}`,
+    analyticsToken: Random.from(seed, 0xa7a1).code(32).toLowerCase(),
+    publicationCount: 1,
     createdAt: isoSeconds(nowMs - 730 * DAY),
     updatedAt: isoSeconds(nowMs - 3 * DAY),
   };
@@ -482,7 +504,7 @@ const APP_SCOPES = [
 
 function generateApp(seed: number, shop: ShopRecord): { app: AppRecord; appInstallation: AppInstallationRecord } {
   const appId = 9_000_000 + (mix32(0xa11) % 1_000_000);
-  const installationId = 700_000_000 + (mix32(seed ^ 0x1a57a11) % 99_999_999);
+  const installationId = 700_000_000 + (mix32(idNamespace(seed, shop.myshopifyDomain) ^ 0x1a57a11) % 99_999_999);
   const scopes = APP_SCOPES.map((handle) => ({ __typename: "AccessScope" as const, handle, description: handle.replace(/_/g, " ") }));
   const storeHandle = shop.myshopifyDomain.replace(/\.myshopify\.com$/i, "");
   const launchUrl = `https://admin.shopify.com/store/${storeHandle}/apps/ops-action-center`;
@@ -509,6 +531,10 @@ function generateApp(seed: number, shop: ShopRecord): { app: AppRecord; appInsta
     pricingDetailsSummary: "Free during development",
     uninstallMessage: "",
     webhookApiVersion: "2026-10",
+    publicCategory: "CUSTOM",
+    icon: placeholderImage("https://cdn.shopify.com/s/images/apps/ops-action-center/icon.png", "Ops Action Center"),
+    banner: placeholderImage("https://cdn.shopify.com/s/images/apps/ops-action-center/banner.png", null),
+    navigationItems: [],
     installation: ref(toGid("AppInstallation", installationId)),
     appStoreAppUrl: null,
     appStoreDeveloperUrl: null,
@@ -523,6 +549,7 @@ function generateApp(seed: number, shop: ShopRecord): { app: AppRecord; appInsta
     app: ref(app.id),
     accessScopes: scopes.map((scope) => ({ ...scope })),
     activeSubscriptions: [],
+    subscriptions: [],
     launchUrl,
     uninstallUrl: null,
   };
@@ -702,12 +729,17 @@ export function generateOrder({ seed, index, shop, now = DEFAULT_NOW }: Generate
   const nowMs = Math.floor(now.getTime() / SECOND) * SECOND;
   const archetype = archetypeFor(seed, index);
   const spec = ARCHETYPES[archetype];
-  const legacyId = orderLegacyId(seed, index);
+  // The first walk through the archetypes also shows their rarer details (failed capture,
+  // failed void, failed refund, delivered and in-transit parcels), so any store with at
+  // least one order per archetype contains every transaction kind/status combination.
+  const showcase = index < ARCHETYPE_NAMES.length;
+  const namespace = idNamespace(seed, shop.myshopifyDomain);
+  const legacyId = orderLegacyId(namespace, index);
   const orderGid = toGid("Order", legacyId);
   const orderRef = ref(orderGid);
   const number = 1001 + index;
   const name = `${shop.orderNumberFormatPrefix}${number}${shop.orderNumberFormatSuffix}`;
-  const id = (k: number) => childId(seed, index, k);
+  const id = (k: number) => childId(namespace, index, k);
 
   // Times: never after `now`; later steps take at most half of the time that is left, so
   // the story stays in order even for orders placed minutes ago.
@@ -790,7 +822,7 @@ export function generateOrder({ seed, index, shop, now = DEFAULT_NOW }: Generate
   const totalDiscounts = lines.reduce((acc, l) => acc + l.lineDiscount, 0) + codeTotal;
 
   // Locations.
-  const locations = demoLocations(seed, currency, now);
+  const locations = demoLocations(seed, shop, now);
   const warehouse = locations[0] as LocationRecord;
   const store = locations[1] as LocationRecord;
   const thirdParty = locations[2] as LocationRecord;
@@ -848,7 +880,7 @@ export function generateOrder({ seed, index, shop, now = DEFAULT_NOW }: Generate
   ];
   if (paidArchetypes.includes(archetype)) {
     const useAuthCapture = cardGateway === CARD_GATEWAY && rng.chance(0.4);
-    if (rng.chance(0.12)) {
+    if ((showcase && archetype === "paid_unfulfilled") || rng.chance(0.12)) {
       pay({ kind: useAuthCapture ? "AUTHORIZATION" : "SALE", status: "FAILURE", amount: total, at: payAt - SECOND, gateway: cardGateway, errorCode: declineCode() });
     }
     if (useAuthCapture) {
@@ -863,13 +895,13 @@ export function generateOrder({ seed, index, shop, now = DEFAULT_NOW }: Generate
   } else if (archetype === "pending") {
     pay({ kind: "SALE", status: "PENDING", amount: total, at: payAt, gateway: BANK_GATEWAY });
   } else if (archetype === "authorized" || archetype === "expired" || archetype === "voided_cancelled") {
-    if (rng.chance(0.2)) {
+    if ((showcase && archetype === "expired") || rng.chance(0.2)) {
       pay({ kind: "AUTHORIZATION", status: "FAILURE", amount: total, at: payAt - SECOND, gateway: CARD_GATEWAY, errorCode: declineCode() });
     }
     const auth = pay({ kind: "AUTHORIZATION", status: "SUCCESS", amount: total, at: payAt, gateway: CARD_GATEWAY, expiresAt: payAt + 7 * DAY });
     if (archetype === "authorized") {
       capturable = total;
-      if (rng.chance(0.3)) {
+      if (showcase || rng.chance(0.3)) {
         pay({ kind: "CAPTURE", status: "FAILURE", amount: total, at: after(payAt, HOUR, 2 * DAY), gateway: CARD_GATEWAY, parent: auth, errorCode: "PROCESSING_ERROR" });
       }
     }
@@ -994,7 +1026,7 @@ export function generateOrder({ seed, index, shop, now = DEFAULT_NOW }: Generate
     refundAmounts.push(amount);
     const indexes: number[] = [];
     const gateway = captureSource !== null ? (transactions[captureSource] as TransactionDraft).gateway : cardGateway;
-    if (rng.chance(0.15)) {
+    if ((showcase && archetype === "refunded_returned") || rng.chance(0.15)) {
       indexes.push(pay({ kind: "REFUND", status: "FAILURE", amount, at: draft.at - MINUTE, gateway, parent: captureSource, errorCode: "PROCESSING_ERROR" }));
     }
     indexes.push(pay({ kind: "REFUND", status: "SUCCESS", amount, at: draft.at, gateway, parent: captureSource }));
@@ -1002,7 +1034,7 @@ export function generateOrder({ seed, index, shop, now = DEFAULT_NOW }: Generate
   }
   if (archetype === "voided_cancelled" && cancelledMs !== null) {
     const auth = transactions.findIndex((t) => t.kind === "AUTHORIZATION" && t.status === "SUCCESS");
-    if (rng.chance(0.3)) pay({ kind: "VOID", status: "FAILURE", amount: total, at: cancelledMs - MINUTE, gateway: CARD_GATEWAY, parent: auth, errorCode: "GENERIC_ERROR" });
+    if (showcase || rng.chance(0.3)) pay({ kind: "VOID", status: "FAILURE", amount: total, at: cancelledMs - MINUTE, gateway: CARD_GATEWAY, parent: auth, errorCode: "GENERIC_ERROR" });
     pay({ kind: "VOID", status: "SUCCESS", amount: total, at: cancelledMs, gateway: CARD_GATEWAY, parent: auth });
   }
 
@@ -1105,7 +1137,9 @@ export function generateOrder({ seed, index, shop, now = DEFAULT_NOW }: Generate
     const shippedAt = shipTimes[g] as number;
     const deliveredAt = deliveredTimes[g] ?? null;
     const trackingNumber = carrier.number((n) => rng.digits(n), (n) => rng.code(n));
-    const displayStatus: FulfillmentDisplayStatus = deliveredAt !== null
+    const displayStatus: FulfillmentDisplayStatus = showcase
+      ? deliveredAt !== null ? "DELIVERED" : "IN_TRANSIT"
+      : deliveredAt !== null
       ? rng.weighted([{ value: "DELIVERED" as const, weight: 92 }, { value: "ATTEMPTED_DELIVERY" as const, weight: 4 }, { value: "FAILURE" as const, weight: 4 }])
       : rng.weighted([
           { value: "IN_TRANSIT" as const, weight: 55 }, { value: "OUT_FOR_DELIVERY" as const, weight: 12 }, { value: "CONFIRMED" as const, weight: 12 },
@@ -1256,6 +1290,7 @@ export function generateOrder({ seed, index, shop, now = DEFAULT_NOW }: Generate
     phone: null,
     custom: false,
     isRemoved: false,
+    price: formatMinor(shipping, currency),
     originalPriceSet: moneyBag(shipping, currency),
     discountedPriceSet: moneyBag(shipping, currency),
     currentDiscountedPriceSet: moneyBag(currentShipping, currency),
@@ -1461,7 +1496,7 @@ export function generateOrder({ seed, index, shop, now = DEFAULT_NOW }: Generate
       ? [{
           __typename: "RefundShippingLine",
           id: toGid("RefundShippingLine", id(k)),
-          shippingLine: { ...shippingLine, currentDiscountedPriceSet: moneyBag(currentShipping, currency) },
+          shippingLine: ref(shippingLine.id),
           subtotalAmountSet: moneyBag(shipping, currency),
           taxAmountSet: moneyBag(shippingTax, currency),
         }]
@@ -1630,6 +1665,8 @@ export function generateOrder({ seed, index, shop, now = DEFAULT_NOW }: Generate
       assessments: [],
       recommendation: holdReason === "HIGH_RISK_OF_FRAUD" || cancelReason === "FRAUD" ? "INVESTIGATE" : "ACCEPT",
     },
+    riskLevel: holdReason === "HIGH_RISK_OF_FRAUD" || cancelReason === "FRAUD" ? "HIGH" : "LOW",
+    risks: [],
     totalCashRoundingAdjustment: { __typename: "CashRoundingAdjustment", paymentSet: bag(0), refundSet: bag(0) },
     paymentCollectionDetails: {
       __typename: "OrderPaymentCollectionDetails",
@@ -1699,7 +1736,7 @@ export function generateDemoStore(options: GenerateDemoStoreOptions): ShopData {
   }
   const seed = (options.seed ?? seedForDomain(domain)) >>> 0;
   const shop = generateShop({ seed, domain, name, currencyCode, now });
-  const locations = demoLocations(seed, currencyCode, now);
+  const locations = demoLocations(seed, shop, now);
   const customers: CustomerRecord[] = [];
   for (let i = 0; i < DEMO_CUSTOMER_POOL; i++) customers.push(generateCustomer({ seed, index: i, shop, now }));
   const orders: OrderRecord[] = [];
@@ -1716,4 +1753,3 @@ export function* generateOrders(options: { seed: number; shop: ShopRecord; count
   }
 }
 
-export { formatMinor, moneyV2 };

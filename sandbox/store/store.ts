@@ -6,7 +6,7 @@
  * through the helpers here (`touchOrder`, `upsertOrder`, `nextLegacyId`, `tick`) so
  * `updatedAt`, the event timeline and the index stay consistent.
  */
-import { DEFAULT_NOW, generateDemoStore, isoSeconds } from "./generator";
+import { DEFAULT_NOW, generateDemoStore, idNamespace, isoSeconds } from "./generator";
 import { isRef, legacyIdOf, parseGid, ref, toGid } from "./gid";
 import type { BasicEventRecord, CustomerRecord, Gid, LocationRecord, OrderRecord, Ref, ShopData, ShopRecord, StoreRecord } from "./types";
 
@@ -38,9 +38,16 @@ export interface SandboxStoreOptions {
 interface ShopState {
   data: ShopData;
   nodes: Map<Gid, StoreRecord>;
-  /** Highest numeric id handed out per GID type, for `nextLegacyId`. */
+  /** Highest numeric id per GID type within `idBase`'s range, for `nextLegacyId`. */
   maxIds: Map<string, number>;
+  /**
+   * Records created by mutations get ids from a range the generator never uses (generated
+   * ids stay below 1e15), offset per shop so new GIDs stay globally unique like Shopify's.
+   */
+  idBase: number;
 }
+
+const MUTATION_ID_BASE = 5_000_000_000_000_000;
 
 export class UnknownShopError extends Error {
   constructor(readonly domain: string) {
@@ -69,7 +76,8 @@ export class SandboxStore {
   /** Adds (or replaces) a shop. The data is owned by the store from now on. */
   addShop(data: ShopData): ShopData {
     const domain = normalizeDomain(data.shop.myshopifyDomain);
-    const state: ShopState = { data, nodes: new Map(), maxIds: new Map() };
+    const idBase = MUTATION_ID_BASE + idNamespace(data.seed, domain) * 1_000_000_000;
+    const state: ShopState = { data, nodes: new Map(), maxIds: new Map(), idBase };
     indexRecord(state, data.shop);
     indexRecord(state, data.app);
     indexRecord(state, data.appInstallation);
@@ -177,7 +185,7 @@ export class SandboxStore {
   /** A fresh numeric id for a new record of `type` in this shop (e.g. "BasicEvent"). */
   nextLegacyId(domain: string, type: string): number {
     const state = this.state(domain);
-    const next = (state.maxIds.get(type) ?? 0) + 1;
+    const next = Math.max(state.maxIds.get(type) ?? 0, state.idBase) + 1;
     state.maxIds.set(type, next);
     return next;
   }
@@ -268,7 +276,7 @@ function indexRecord(state: ShopState, root: StoreRecord): void {
       state.nodes.set(id, record as StoreRecord);
       const type = parseGid(id)?.type;
       const numeric = legacyIdOf(id);
-      if (type && numeric !== null && numeric > (state.maxIds.get(type) ?? 0)) state.maxIds.set(type, numeric);
+      if (type && numeric !== null && numeric > state.idBase && numeric > (state.maxIds.get(type) ?? 0)) state.maxIds.set(type, numeric);
     }
     for (const key in record) {
       const child = record[key];

@@ -146,6 +146,19 @@ export interface LocationRecord {
   updatedAt: DateTimeString;
 }
 
+export interface ImageRecord {
+  __typename: "Image";
+  id: Gid | null;
+  url: string;
+  src: string;
+  originalSrc: string;
+  transformedSrc: string;
+  altText: string | null;
+  width: number | null;
+  height: number | null;
+  thumbhash: string | null;
+}
+
 export interface ShopPlanRecord {
   __typename: "ShopPlan";
   displayName: string;
@@ -214,6 +227,17 @@ export interface ShopRecord {
   transactionalSmsDisabled: boolean;
   marketingSmsConsentEnabledAtCheckout: boolean;
   alerts: never[];
+  customerAccounts: "DISABLED" | "OPTIONAL" | "REQUIRED";
+  domains: DomainRecord[];
+  fulfillmentServices: never[];
+  shopPolicies: never[];
+  navigationSettings: never[];
+  allProductCategoriesList: never[];
+  richTextEditorUrl: string;
+  storefrontUrl: string;
+  /** Deprecated fields, kept because they are non-null in the schema. */
+  analyticsToken: string;
+  publicationCount: number;
   createdAt: DateTimeString;
   updatedAt: DateTimeString;
 }
@@ -281,6 +305,8 @@ export interface CustomerRecord {
   state: "DECLINED" | "DISABLED" | "ENABLED" | "INVITED";
   verifiedEmail: boolean;
   validEmailAddress: boolean;
+  hasTimelineComment: boolean;
+  image: ImageRecord;
   taxExempt: boolean;
   taxExemptions: never[];
   dataSaleOptOut: boolean;
@@ -391,6 +417,8 @@ export interface ShippingLineRecord {
   phone: string | null;
   custom: boolean;
   isRemoved: boolean;
+  /** Deprecated Money twin of originalPriceSet. */
+  price: string;
   originalPriceSet: MoneyBag;
   discountedPriceSet: MoneyBag;
   currentDiscountedPriceSet: MoneyBag;
@@ -576,7 +604,8 @@ export interface RefundLineItemRecord {
 export interface RefundShippingLineRecord {
   __typename: "RefundShippingLine";
   id: Gid;
-  shippingLine: ShippingLineRecord;
+  /** The order's shipping line. */
+  shippingLine: Ref;
   subtotalAmountSet: MoneyBag;
   taxAmountSet: MoneyBag;
 }
@@ -760,6 +789,9 @@ export interface OrderRecord {
   additionalFees: never[];
   disputes: never[];
   risk: OrderRiskSummaryRecord;
+  /** Deprecated; kept because it is non-null in the schema. */
+  riskLevel: "HIGH" | "LOW" | "MEDIUM";
+  risks: never[];
   totalCashRoundingAdjustment: CashRoundingAdjustmentRecord;
   paymentCollectionDetails: OrderPaymentCollectionDetailsRecord;
   subtotalPriceSet: MoneyBag;
@@ -814,6 +846,10 @@ export interface AppRecord {
   pricingDetailsSummary: string;
   uninstallMessage: string;
   webhookApiVersion: string;
+  publicCategory: "CUSTOM" | "OTHER" | "PRIVATE" | "PUBLIC";
+  icon: ImageRecord;
+  banner: ImageRecord;
+  navigationItems: never[];
   installation: Ref | null;
   appStoreAppUrl: string | null;
   appStoreDeveloperUrl: string | null;
@@ -829,6 +865,7 @@ export interface AppInstallationRecord {
   app: Ref;
   accessScopes: AccessScopeRecord[];
   activeSubscriptions: never[];
+  subscriptions: never[];
   launchUrl: string;
   uninstallUrl: string | null;
 }

@@ -7,7 +7,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SANDBOX_SHOP_NAME } from "../../sandbox/config";
 import { startSandboxProcess, type SandboxProcess } from "../../scripts/smoke-sandbox";
-import { launchBrowser, screenshot, watchPageErrors } from "../helpers/browser";
+import { launchBrowser, newPage, screenshot, watchPageErrors } from "../helpers/browser";
 
 let sandbox: SandboxProcess;
 let browser: Browser;
@@ -23,7 +23,7 @@ afterAll(async () => {
 
 describe("home page in a browser", () => {
   it("renders the shop name, figures and the App Bridge nav, without page errors", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await newPage(browser);
     const problems = watchPageErrors(page);
     await page.goto(sandbox.openUrl);
     await page.getByRole("heading", { name: SANDBOX_SHOP_NAME }).waitFor();

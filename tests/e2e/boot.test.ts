@@ -11,11 +11,12 @@ import { ROOT } from "../../server/paths";
 import { SANDBOX_SHOP_NAME } from "../../sandbox/config";
 import { smokeSandbox } from "../../scripts/smoke-sandbox";
 
-function runEntry(entry: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runEntry(entry: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), join(ROOT, entry), "--no-build"], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      // @remix-run/node declares NODE_ENV as always present; these children start without it.
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } as unknown as NodeJS.ProcessEnv,
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { ROOT } from "../../server/paths";
+import { BROWSER_USER_AGENT } from "../../scripts/smoke-sandbox";
 
 const CHROMIUM = "/usr/bin/chromium";
 export const ARTIFACTS_DIR = join(ROOT, "test-artifacts", "browser");
@@ -21,6 +22,12 @@ export function ensureChromium(): string {
     env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
   });
   return CHROMIUM;
+}
+
+/** Headless Chromium announces itself as "HeadlessChrome", which Shopify's library rejects as a bot (410). */
+export async function newPage(browser: Browser): Promise<Page> {
+  const context = await browser.newContext({ userAgent: BROWSER_USER_AGENT, viewport: { width: 1280, height: 900 } });
+  return context.newPage();
 }
 
 export async function launchBrowser(): Promise<Browser> {
