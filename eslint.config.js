@@ -29,6 +29,6 @@ export default tseslint.config(
   },
   {
     files: ["scripts/*.mjs", "remix.config.js", "eslint.config.js"],
-    languageOptions: { globals: { process: "readonly", console: "readonly" } },
+    languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly" } },
   },
 );
