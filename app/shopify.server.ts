@@ -22,6 +22,9 @@ const shopify = shopifyApp({
   authPathPrefix: "/auth",
   sessionStorage: new PrismaSessionStorage(prisma),
   distribution: AppDistribution.AppStore,
+  // Online tokens identify the staff member (associated_user) and limit Admin API calls made
+  // on their behalf to what Shopify lets them do; jobs use the offline token.
+  useOnlineTokens: true,
   future: {
     // Shopify-managed install + token exchange: no OAuth redirects inside the admin iframe.
     unstable_newEmbeddedAuthStrategy: true,

@@ -58,7 +58,14 @@ export class AppError extends Error {
 }
 
 export interface ErrorBody {
-  error: { code: AppErrorCode; message: string; fields?: Record<string, string[]>; correlationId: string };
+  error: {
+    code: AppErrorCode;
+    message: string;
+    fields?: Record<string, string[]>;
+    /** Safe, structured facts about the error (e.g. the missing permission); never internals. */
+    details?: Record<string, unknown>;
+    correlationId: string;
+  };
 }
 
 export function errorBody(error: AppError, correlationId: string): ErrorBody {
@@ -67,7 +74,18 @@ export function errorBody(error: AppError, correlationId: string): ErrorBody {
       code: error.code,
       message: error.message,
       ...(error.fields ? { fields: error.fields } : {}),
+      ...(error.details ? { details: error.details } : {}),
       correlationId,
     },
   };
+}
+
+/** Field errors from a zod error, keyed by dotted path ("" for the whole input). */
+export function fieldErrors(issues: Array<{ path: Array<string | number>; message: string }>): Record<string, string[]> {
+  const fields: Record<string, string[]> = {};
+  for (const issue of issues) {
+    const key = issue.path.join(".") || "_";
+    (fields[key] ??= []).push(issue.message);
+  }
+  return fields;
 }

@@ -2,6 +2,8 @@ import type { Session } from "@shopify/shopify-api";
 import type { AdminApiContext } from "@shopify/shopify-app-remix/server";
 import prisma from "../db.server";
 import { logger } from "../lib/logger.server";
+import { scopedDb } from "../lib/tenancy.server";
+import { seedRoles } from "../rbac/seed-roles.server";
 import { SHOP_DETAILS_QUERY } from "../shopify/documents";
 
 export interface RecordInstallOptions {
@@ -43,7 +45,8 @@ export async function recordInstall({ session, admin }: RecordInstallOptions): P
   };
   const existing = await prisma.shop.findUnique({ where: { domain: session.shop } });
   if (!existing) {
-    await prisma.shop.create({ data: { domain: session.shop, ...fields } });
+    const shop = await prisma.shop.upsert({ where: { domain: session.shop }, create: { domain: session.shop, ...fields }, update: fields });
+    await seedRoles({ db: scopedDb(shop.id) });
     logger.info({ shop: session.shop }, "shop installed");
   } else {
     await prisma.shop.update({

@@ -1,0 +1,106 @@
+import type { Session } from "@shopify/shopify-api";
+import prisma from "../db.server";
+import { recordAudit } from "../audit/record-audit.server";
+import type { Actor } from "../audit/types";
+import { AppError } from "../lib/app-error";
+import { scopedDb, type ScopedDb } from "../lib/tenancy.server";
+import { ALL_PERMISSIONS, ROLE_BY_KEY, type Permission, type RoleKey } from "../rbac/permissions";
+import { seedRoles } from "../rbac/seed-roles.server";
+
+export interface StaffIdentity {
+  shop: { id: string; domain: string; name: string | null };
+  staff: { id: string; shopifyUserId: string; name: string; email: string | null; accountOwner: boolean; roleKey: RoleKey };
+  role: { key: RoleKey; name: string; rank: number; permissions: ReadonlySet<Permission> };
+  actor: Actor;
+  db: ScopedDb;
+}
+
+export interface ResolveStaffOptions {
+  shopDomain: string;
+  /** The session token's `sub`: Shopify's staff user id. */
+  userId: string;
+  /** The online session, whose associated user names the staff member. */
+  session?: Session;
+  correlationId: string;
+}
+
+const SEEN_REFRESH_MS = 5 * 60 * 1000;
+
+/**
+ * The acting staff member for an authenticated request: found or created (and named from the
+ * online token's associated user), with their role and permissions. The store's account owner
+ * is always Owner, whatever the table says.
+ */
+export async function resolveStaff({ shopDomain, userId, session, correlationId }: ResolveStaffOptions): Promise<StaffIdentity> {
+  const shop = await prisma.shop.findUnique({ where: { domain: shopDomain } });
+  if (!shop || shop.uninstalledAt) throw new AppError("UNAUTHENTICATED", "This store has not installed the app");
+  const db = scopedDb(shop.id);
+  const user = session?.onlineAccessInfo?.associated_user;
+  const accountOwner = user?.account_owner ?? false;
+
+  let staff = await db.staffMember.findUnique({ where: { shopId_shopifyUserId: { shopId: shop.id, shopifyUserId: userId } } });
+  if (!staff) {
+    staff = await db.$transaction(async (tx) => {
+      await seedRoles({ db: tx });
+      const created = await tx.staffMember.upsert({
+        where: { shopId_shopifyUserId: { shopId: shop.id, shopifyUserId: userId } },
+        create: {
+          shopId: shop.id,
+          shopifyUserId: userId,
+          firstName: user?.first_name ?? null,
+          lastName: user?.last_name ?? null,
+          email: user?.email ?? null,
+          accountOwner,
+          collaborator: user?.collaborator ?? false,
+          roleKey: accountOwner ? "owner" : "viewer",
+          lastSeenAt: new Date(),
+        },
+        update: {},
+      });
+      await recordAudit({
+        db: tx,
+        actor: { type: "system", id: null, label: "System" },
+        action: "staff.joined",
+        entityType: "StaffMember",
+        entityId: created.id,
+        after: { roleKey: created.roleKey, accountOwner: created.accountOwner },
+        correlationId,
+      });
+      return created;
+    });
+  } else {
+    const stale = !staff.lastSeenAt || Date.now() - staff.lastSeenAt.getTime() > SEEN_REFRESH_MS;
+    const ownerChanged = user !== undefined && staff.accountOwner !== accountOwner;
+    const renamed = user !== undefined && (staff.firstName !== user.first_name || staff.lastName !== user.last_name || staff.email !== user.email);
+    if (stale || ownerChanged || renamed) {
+      staff = await db.staffMember.update({
+        where: { id: staff.id },
+        data: {
+          lastSeenAt: new Date(),
+          ...(user ? { firstName: user.first_name, lastName: user.last_name, email: user.email, accountOwner, collaborator: user.collaborator ?? false } : {}),
+          // Ownership moves with Shopify's account owner flag.
+          ...(ownerChanged && accountOwner ? { roleKey: "owner" } : {}),
+        },
+      });
+    }
+  }
+
+  const roleKey = (staff.accountOwner ? "owner" : staff.roleKey) as RoleKey;
+  const role = (await db.role.findUnique({ where: { shopId_key: { shopId: shop.id, key: roleKey } } })) ?? null;
+  const definition = ROLE_BY_KEY.get(roleKey);
+  if (!role && !definition) throw new AppError("FORBIDDEN", `Unknown role ${roleKey}`);
+  const name = [staff.firstName, staff.lastName].filter(Boolean).join(" ") || `Staff ${staff.shopifyUserId}`;
+  return {
+    shop: { id: shop.id, domain: shop.domain, name: shop.name },
+    staff: { id: staff.id, shopifyUserId: staff.shopifyUserId, name, email: staff.email, accountOwner: staff.accountOwner, roleKey },
+    role: {
+      key: roleKey,
+      name: role?.name ?? definition!.name,
+      rank: role?.rank ?? definition!.rank,
+      // The owner holds every permission, including ones added to the catalog after seeding.
+      permissions: new Set(roleKey === "owner" ? ALL_PERMISSIONS : ((role?.permissions ?? definition!.permissions) as Permission[])),
+    },
+    actor: { type: "staff", id: staff.id, label: name },
+    db,
+  };
+}
