@@ -4,15 +4,13 @@
  * the X-Request-Id header; anything unexpected is logged with its stack and answered as
  * INTERNAL without internals. Shopify's own responses (auth bounces, 401s) pass through.
  */
-import { data } from "@remix-run/node";
 import type { ZodType, ZodTypeDef } from "zod";
 import { AppError, errorBody, fieldErrors } from "./app-error";
 import { CORRELATION_HEADER } from "./correlation.server";
 import { logger } from "./logger.server";
 
-export function toErrorResponse(error: unknown, correlationId: string, context: Record<string, unknown> = {}) {
+export function toErrorResponse(error: unknown, correlationId: string, context: Record<string, unknown> = {}): Response {
   if (error instanceof Response) return error;
-  if (isDataWithInit(error)) return error;
   const appError =
     error instanceof AppError ? error : new AppError("INTERNAL", "Something went wrong on our side. Quote the correlation id to support.");
   if (!(error instanceof AppError)) {
@@ -24,11 +22,9 @@ export function toErrorResponse(error: unknown, correlationId: string, context: 
   if (appError.code === "RATE_LIMITED" && typeof appError.details?.retryAfterSeconds === "number") {
     headers["Retry-After"] = String(appError.details.retryAfterSeconds);
   }
-  return data(errorBody(appError, correlationId), { status: appError.status, headers });
-}
-
-function isDataWithInit(value: unknown): boolean {
-  return typeof value === "object" && value !== null && (value as { type?: string }).type === "DataWithResponseInit";
+  // A Response (not Remix's data()): resource routes answer it as is, and page routes hand its
+  // JSON body to their ErrorBoundary.
+  return Response.json(errorBody(appError, correlationId), { status: appError.status, headers });
 }
 
 /** Runs a loader/action body; thrown errors become the standard error response (thrown, for Remix). */

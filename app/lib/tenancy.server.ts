@@ -4,7 +4,6 @@
  * `shopId` to every where clause and every created row of the tenant models, so a query
  * that forgets the shop cannot be written: it is scoped anyway.
  */
-import type { Prisma } from "@prisma/client";
 import prisma from "../db.server";
 
 /** Models that belong to a shop. A new domain model is added here when it is created. */
@@ -69,4 +68,4 @@ export function scopedDb(shopId: string) {
 
 export type ScopedDb = ReturnType<typeof scopedDb>;
 /** What domain functions take: a scoped client or one of its interactive transactions. */
-export type DbClient = Prisma.TransactionClient;
+export type DbClient = Omit<ScopedDb, "$connect" | "$disconnect" | "$on" | "$transaction" | "$use" | "$extends">;

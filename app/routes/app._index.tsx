@@ -4,19 +4,19 @@ import { TitleBar } from "@shopify/app-bridge-react";
 import { Badge, Banner, BlockStack, Card, DataTable, InlineGrid, Layout, Page, Text } from "@shopify/polaris";
 import { AppError } from "../lib/app-error";
 import { formatMoney, humanizeEnum } from "../lib/format";
-import { authenticate } from "../shopify.server";
+import { withStaff } from "../lib/route.server";
 import { getShopOverview } from "../shops/get-shop-overview.server";
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const { admin } = await authenticate.admin(request);
-  try {
-    return { overview: await getShopOverview({ admin }), error: null };
-  } catch (error) {
-    // Shopify being slow or throttled must not blank the page: say so and keep the shell.
-    const message = error instanceof AppError ? error.message : "Shopify could not be reached.";
-    return { overview: null, error: message };
-  }
-}
+export const loader = ({ request }: LoaderFunctionArgs) =>
+  withStaff(request, { permission: null }, async (ctx) => {
+    try {
+      return { overview: await getShopOverview({ admin: ctx.admin }), error: null };
+    } catch (error) {
+      // Shopify being slow or throttled must not blank the page: say so and keep the shell.
+      const message = error instanceof AppError ? error.message : "Shopify could not be reached.";
+      return { overview: null, error: message };
+    }
+  });
 
 export default function Home() {
   const { overview, error } = useLoaderData<typeof loader>();

@@ -24,6 +24,10 @@ export default function App() {
         <Link to="/app" rel="home">
           Home
         </Link>
+        <Link to="/app/runs">Runs</Link>
+        <Link to="/app/audit">Audit log</Link>
+        <Link to="/app/staff">Staff</Link>
+        <Link to="/app/roles">Roles</Link>
       </NavMenu>
       <Outlet />
     </AppShell>

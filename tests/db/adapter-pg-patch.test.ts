@@ -2,8 +2,9 @@
  * The adapter-pg patch (patches/@prisma+adapter-pg+*.patch, applied by patch-package on
  * install) lets Prisma's JS schema engine read catalog columns of type `name` (OID 19) and
  * `"char"` (OID 18). Without it every migrate command fails with "Column type 'name' could
- * not be deserialized" (prisma/prisma#27403). Both builds of the package are checked: the
- * CLI and the app may load either.
+ * not be deserialized" (prisma/prisma#27403). It also sends migration scripts whole: upstream
+ * splits them on every ";", which cuts dollar-quoted plpgsql bodies (our audit trigger) apart.
+ * Both builds of the package are checked: the CLI and the app may load either.
  */
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
@@ -28,6 +29,23 @@ describe.each([
       expect(result.columnTypes).toEqual([ColumnTypeEnum.Text, ColumnTypeEnum.Text]);
       expect(result.rows).toEqual([["Shop", "r"]]);
     } finally {
+      await adapter.dispose();
+    }
+  });
+
+  it("runs a migration script with a dollar-quoted function body", async () => {
+    const adapter = await new PrismaPg({ connectionString: process.env.DATABASE_URL, max: 1 }).connect();
+    const name = `patch_probe_${Math.random().toString(36).slice(2, 8)}`;
+    try {
+      await adapter.executeScript(`CREATE FUNCTION ${name}() RETURNS int LANGUAGE plpgsql AS $$
+        DECLARE answer int;
+        BEGIN answer := 42; RETURN answer; END;
+      $$;
+      SELECT ${name}();`);
+      const result = await adapter.queryRaw({ sql: `SELECT ${name}() AS answer`, args: [], argTypes: [] });
+      expect(result.rows).toEqual([[42]]);
+    } finally {
+      await adapter.executeScript(`DROP FUNCTION IF EXISTS ${name}()`);
       await adapter.dispose();
     }
   });

@@ -55,3 +55,41 @@ export async function run<T>(fn: () => Promise<T>): Promise<{ data: T; response?
     throw thrown;
   }
 }
+
+export interface CallResult<T = unknown> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+/**
+ * Runs a loader/action and normalises every outcome (returned data, `data(body, init)`,
+ * a returned or thrown Response) to { status, headers, body }, as a client would see it.
+ */
+export async function call<T = unknown>(fn: () => Promise<unknown>): Promise<CallResult<T>> {
+  let outcome: unknown;
+  try {
+    outcome = await fn();
+  } catch (thrown) {
+    outcome = thrown;
+    if (!(thrown instanceof Response) && !isDataWithInit(thrown)) throw thrown;
+  }
+  if (outcome instanceof Response) {
+    const text = await outcome.text();
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // not JSON: keep the text (CSV, HTML bounce page)
+    }
+    return { status: outcome.status, headers: outcome.headers, body: body as T };
+  }
+  if (isDataWithInit(outcome)) {
+    return { status: outcome.init?.status ?? 200, headers: new Headers(outcome.init?.headers), body: outcome.data as T };
+  }
+  return { status: 200, headers: new Headers(), body: outcome as T };
+}
+
+function isDataWithInit(value: unknown): value is { type: "DataWithResponseInit"; data: unknown; init: ResponseInit | null } {
+  return typeof value === "object" && value !== null && (value as { type?: string }).type === "DataWithResponseInit";
+}

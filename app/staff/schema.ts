@@ -1,0 +1,9 @@
+import { z } from "zod";
+import { ROLES } from "../rbac/permissions";
+
+/** Our ids are cuids: lowercase letters and digits. */
+export const ZStaffMemberId = z.string().regex(/^[a-z0-9]{20,40}$/, "Malformed staff member id");
+
+export const ZRoleChange = z.object({
+  roleKey: z.enum(ROLES.map((role) => role.key) as [string, ...string[]], { errorMap: () => ({ message: "Choose one of the roles" }) }),
+});
