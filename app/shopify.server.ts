@@ -51,4 +51,5 @@ export const apiVersion = ApiVersion.October26;
 export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
 export const authenticate = shopify.authenticate;
 export const unauthenticated = shopify.unauthenticated;
+export const login = shopify.login;
 export const sessionStorage = shopify.sessionStorage;

@@ -22,6 +22,8 @@ export async function startAppServer(options: { build: ServerBuild; port: number
   // Fingerprinted assets: cache forever.
   app.use("/build", express.static(join(ROOT, "public", "build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(join(ROOT, "public"), { maxAge: "1h" }));
+  // Browsers ask for /favicon.ico on pages without an icon link (Shopify's bounce page).
+  app.get("/favicon.ico", (_req, res) => res.redirect(301, "/favicon.svg"));
   app.all("*", createRequestHandler({ build: options.build, mode: process.env.NODE_ENV }));
 
   const host = options.host ?? "127.0.0.1";

@@ -1,9 +1,10 @@
 import type { HeadersFunction, LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
+import { isRouteErrorResponse, Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
 import { NavMenu } from "@shopify/app-bridge-react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppShell } from "../components/AppShell";
+import { RouteError } from "../components/RouteError";
 import { getEnv } from "../env.server";
 import { authenticate } from "../shopify.server";
 
@@ -34,9 +35,12 @@ export default function App() {
   );
 }
 
-// Shopify needs Remix to catch thrown responses (auth bounces) and forward their headers.
+// Shopify needs Remix to catch thrown responses (auth bounces) and forward their headers;
+// our own error bodies get the error page with the correlation id.
 export function ErrorBoundary() {
-  return boundary.error(useRouteError());
+  const error = useRouteError();
+  if (isRouteErrorResponse(error) && typeof error.data === "object" && error.data && "error" in error.data) return <RouteError />;
+  return boundary.error(error);
 }
 
 export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);

@@ -32,8 +32,16 @@ const SEEN_REFRESH_MS = 5 * 60 * 1000;
  * is always Owner, whatever the table says.
  */
 export async function resolveStaff({ shopDomain, userId, session, correlationId }: ResolveStaffOptions): Promise<StaffIdentity> {
-  const shop = await prisma.shop.findUnique({ where: { domain: shopDomain } });
-  if (!shop || shop.uninstalledAt) throw new AppError("UNAUTHENTICATED", "This store has not installed the app");
+  // A valid session token means the store has the app installed. The afterAuth hook records
+  // the install, but a page's parallel loaders can get here first: create the row if needed.
+  let shop = await prisma.shop.findUnique({ where: { domain: shopDomain } });
+  if (!shop || shop.uninstalledAt) {
+    shop = await prisma.shop.upsert({
+      where: { domain: shopDomain },
+      create: { domain: shopDomain, scopes: session?.scope ?? null },
+      update: { uninstalledAt: null },
+    });
+  }
   const db = scopedDb(shop.id);
   const user = session?.onlineAccessInfo?.associated_user;
   const accountOwner = user?.account_owner ?? false;
