@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { Prisma } from "@prisma/client";
 import { AppError, errorBody } from "../lib/app-error";
 import type { RequestContext } from "../lib/route.server";
+import { consumeRateLimit, type RateLimitRule } from "../ratelimit/consume-rate-limit.server";
 
 export const IDEMPOTENCY_HEADER = "Idempotency-Key";
 export const REPLAY_HEADER = "Idempotent-Replayed";
@@ -24,6 +25,8 @@ export interface WithIdempotencyOptions {
   /** The parsed request input: part of the fingerprint with the method and path. */
   input: unknown;
   execute: () => Promise<{ status: number; body: unknown }>;
+  /** Rate limits counted per execution: a replay or a waiting duplicate costs nothing. */
+  rateLimit?: RateLimitRule[];
 }
 
 function canonical(value: unknown): unknown {
@@ -40,7 +43,7 @@ function canonical(value: unknown): unknown {
  * wait for the first one and replay its stored response. The same key with a different
  * request is IDEMPOTENCY_MISMATCH (409).
  */
-export async function withIdempotency({ ctx, scope, input, execute }: WithIdempotencyOptions): Promise<IdempotentResult> {
+export async function withIdempotency({ ctx, scope, input, execute, rateLimit }: WithIdempotencyOptions): Promise<IdempotentResult> {
   const key = ctx.request.headers.get(IDEMPOTENCY_HEADER);
   if (!key) throw new AppError("VALIDATION", `The ${IDEMPOTENCY_HEADER} header is required`, { fields: { [IDEMPOTENCY_HEADER]: ["Required"] } });
   if (!KEY_FORMAT.test(key)) {
@@ -80,8 +83,14 @@ export async function withIdempotency({ ctx, scope, input, execute }: WithIdempo
 
   let outcome: { status: number; body: unknown };
   try {
+    if (rateLimit) await consumeRateLimit({ shopId: ctx.shop.id, rules: rateLimit });
     outcome = await execute();
   } catch (error) {
+    if (error instanceof AppError && error.code === "RATE_LIMITED") {
+      // Not an answer for this key: the same request may run once the window resets.
+      await ctx.db.idempotencyKey.deleteMany({ where: { scope: fullScope, key, state: "in_progress" } });
+      throw error;
+    }
     if (error instanceof AppError && error.status < 500) {
       // A definite refusal is the answer for this key: replay it rather than act later.
       outcome = { status: error.status, body: errorBody(error, ctx.correlationId) };

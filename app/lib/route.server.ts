@@ -5,7 +5,7 @@
  */
 import type { AdminApiContext } from "@shopify/shopify-app-remix/server";
 import type { Session } from "@shopify/shopify-api";
-import { consumeRateLimit } from "../ratelimit/consume-rate-limit.server";
+import { consumeRateLimit, type RateLimitRule } from "../ratelimit/consume-rate-limit.server";
 import type { Permission } from "../rbac/permissions";
 import { requirePermission } from "../rbac/require-permission.server";
 import { authenticate } from "../shopify.server";
@@ -24,11 +24,26 @@ export interface RequestContext extends StaffIdentity {
 export interface WithStaffOptions {
   /** The permission the handler needs; null for pages every staff member may open. */
   permission: Permission | null;
-  /** Write limits per staff member and per shop (per minute). */
-  rateLimit?: { perStaff: number; perShop: number };
+  /**
+   * Write limits per staff member and per shop (per minute). `false` when the handler applies
+   * them itself: idempotent endpoints count executions, not replays (withIdempotency).
+   */
+  rateLimit?: WriteLimit | false;
 }
 
-const DEFAULT_WRITE_LIMIT = { perStaff: 60, perShop: 600 };
+export interface WriteLimit {
+  perStaff: number;
+  perShop: number;
+}
+
+export const DEFAULT_WRITE_LIMIT: WriteLimit = { perStaff: 60, perShop: 600 };
+
+export function writeLimitRules(ctx: Pick<RequestContext, "staff">, limit: WriteLimit = DEFAULT_WRITE_LIMIT): RateLimitRule[] {
+  return [
+    { bucket: `staff:${ctx.staff.id}`, limit: limit.perStaff, windowSeconds: 60 },
+    { bucket: "shop", limit: limit.perShop, windowSeconds: 60 },
+  ];
+}
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export async function withStaff<T>(request: Request, options: WithStaffOptions, handler: (ctx: RequestContext) => Promise<T>): Promise<T> {
@@ -40,15 +55,8 @@ export async function withStaff<T>(request: Request, options: WithStaffOptions, 
     const identity = await resolveStaff({ shopDomain: session.shop, userId: String(userId), session, correlationId });
     const ctx: RequestContext = { ...identity, request, correlationId, admin, session };
     if (options.permission) await requirePermission(ctx, options.permission);
-    if (!SAFE_METHODS.has(request.method.toUpperCase())) {
-      const limit = options.rateLimit ?? DEFAULT_WRITE_LIMIT;
-      await consumeRateLimit({
-        shopId: ctx.shop.id,
-        rules: [
-          { bucket: `staff:${ctx.staff.id}`, limit: limit.perStaff, windowSeconds: 60 },
-          { bucket: "shop", limit: limit.perShop, windowSeconds: 60 },
-        ],
-      });
+    if (!SAFE_METHODS.has(request.method.toUpperCase()) && options.rateLimit !== false) {
+      await consumeRateLimit({ shopId: ctx.shop.id, rules: writeLimitRules(ctx, options.rateLimit) });
     }
     return handler(ctx);
   }, { path: new URL(request.url).pathname });
