@@ -8,6 +8,20 @@ import { addDocumentResponseHeaders } from "./shopify.server";
 
 export const streamTimeout = 5000;
 
+/**
+ * Called by the Node host (server/boot.ts) once the build is loaded: starts the job worker in
+ * this process. Exported from the entry so it ships inside the Remix build.
+ */
+export async function startBackgroundWork(): Promise<void> {
+  const { startWorker } = await import("./jobs/worker.server");
+  await startWorker();
+}
+
+export async function stopBackgroundWork(): Promise<void> {
+  const { stopBoss } = await import("./jobs/boss.server");
+  await stopBoss();
+}
+
 export default async function handleRequest(
   request: Request,
   responseStatusCode: number,

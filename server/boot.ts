@@ -89,12 +89,15 @@ export async function boot(options: BootOptions): Promise<Booted> {
     if (!parsed.ok) throw new BootError(`invalid environment: ${parsed.problems.join("; ")}`);
     await options.beforeLoad?.();
     const build = (await import(pathToFileURL(BUILD_PATH).href)) as ServerBuild;
+    const entry = build.entry.module as { startBackgroundWork?: () => Promise<void>; stopBackgroundWork?: () => Promise<void> };
+    await entry.startBackgroundWork?.();
     const app = await startAppServer({ build, port: options.port, host: options.host });
     return {
       app,
       database,
       async stop() {
         await app.close();
+        await entry.stopBackgroundWork?.();
         await database?.stop();
       },
     };

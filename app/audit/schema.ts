@@ -1,13 +1,10 @@
 import { z } from "zod";
+import { ZFromDate, ZToDate } from "../lib/date-filters";
 
 export const ACTOR_TYPES = ["staff", "workflow", "agent", "system", "webhook"] as const;
 
 const optionalText = (max: number, pattern: RegExp, message: string) =>
   z.preprocess((value) => (value === "" || value === null ? undefined : value), z.string().max(max).regex(pattern, message).optional());
-const optionalDate = z.preprocess(
-  (value) => (value === "" || value === null ? undefined : value),
-  z.coerce.date({ errorMap: () => ({ message: "Use a date like 2026-11-22 or an ISO timestamp" }) }).optional(),
-);
 
 /** Filters of the audit log (query string). Unknown parameters are ignored, bad ones named. */
 export const ZAuditFilters = z
@@ -16,18 +13,11 @@ export const ZAuditFilters = z
     actorId: optionalText(64, /^[A-Za-z0-9_-]+$/, "Letters, digits, _ and - only"),
     action: optionalText(100, /^[a-z0-9_.]+$/, "Lowercase letters, digits, _ and . only"),
     entityType: optionalText(64, /^[A-Za-z0-9_]+$/, "Letters, digits and _ only"),
-    from: optionalDate,
-    to: optionalDate,
+    from: ZFromDate,
+    to: ZToDate,
     cursor: optionalText(200, /^[A-Za-z0-9_-]+$/, "Malformed cursor"),
     limit: z.preprocess((value) => (value === "" || value === null ? undefined : value), z.coerce.number().int().min(1).max(100).default(50)),
   })
   .refine((value) => !value.from || !value.to || value.from <= value.to, { message: "From must be before To", path: ["to"] });
 
 export type AuditFilters = z.infer<typeof ZAuditFilters>;
-
-export function filtersFromSearchParams(params: URLSearchParams): Record<string, string> {
-  return Object.fromEntries(["actorType", "actorId", "action", "entityType", "from", "to", "cursor", "limit"].flatMap((key) => {
-    const value = params.get(key);
-    return value === null ? [] : [[key, value]];
-  }));
-}

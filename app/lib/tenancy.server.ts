@@ -7,7 +7,19 @@
 import prisma from "../db.server";
 
 /** Models that belong to a shop. A new domain model is added here when it is created. */
-export const TENANT_MODELS = new Set<string>(["StaffMember", "Role", "AuditLog", "IdempotencyKey", "Run", "RateLimitCounter"]);
+export const TENANT_MODELS = new Set<string>([
+  "StaffMember",
+  "Role",
+  "AuditLog",
+  "IdempotencyKey",
+  "Run",
+  "RateLimitCounter",
+  "Order",
+  "OrderSnapshot",
+  "OrderTimelineEvent",
+  "IngestionState",
+  "DataRequest",
+]);
 
 const WHERE_OPERATIONS = new Set([
   "findUnique",
@@ -37,6 +49,13 @@ function withShop(data: unknown, shopId: string): unknown {
   return { ...row, shopId };
 }
 
+/** A row never moves to another shop through an update. */
+function refuseShopChange(data: Record<string, unknown> | undefined, shopId: string) {
+  if (data && data.shopId !== undefined && data.shopId !== shopId) {
+    throw new Error(`tenancy: refusing to move a row to shop ${String(data.shopId)} through the client of shop ${shopId}`);
+  }
+}
+
 export function scopedDb(shopId: string) {
   if (!shopId) throw new Error("tenancy: scopedDb needs a shop id");
   return prisma.$extends({
@@ -58,6 +77,10 @@ export function scopedDb(shopId: string) {
           }
           if (operation === "upsert") {
             scoped.create = withShop(scoped.create, shopId) as Record<string, unknown>;
+            refuseShopChange((scoped as { update?: Record<string, unknown> }).update, shopId);
+          }
+          if (operation === "update" || operation === "updateMany" || operation === "updateManyAndReturn") {
+            refuseShopChange(scoped.data as Record<string, unknown> | undefined, shopId);
           }
           return query(scoped as typeof args);
         },

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ACTOR_TYPES } from "../audit/schema";
+import { ZFromDate, ZToDate } from "../lib/date-filters";
 
 export const RUN_STATUSES = ["pending", "running", "succeeded", "failed", "pending_confirmation", "pending_approval", "cancelled"] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -12,8 +13,8 @@ export const ZRunFilters = z
     status: z.preprocess(blankToUndefined, z.enum(RUN_STATUSES).optional()),
     actorType: z.preprocess(blankToUndefined, z.enum(ACTOR_TYPES).optional()),
     actorId: z.preprocess(blankToUndefined, z.string().max(64).regex(/^[A-Za-z0-9_-]+$/, "Letters, digits, _ and - only").optional()),
-    from: z.preprocess(blankToUndefined, z.coerce.date({ errorMap: () => ({ message: "Use a date like 2026-11-22" }) }).optional()),
-    to: z.preprocess(blankToUndefined, z.coerce.date({ errorMap: () => ({ message: "Use a date like 2026-11-22" }) }).optional()),
+    from: ZFromDate,
+    to: ZToDate,
     cursor: z.preprocess(blankToUndefined, z.string().max(200).regex(/^[A-Za-z0-9_-]+$/, "Malformed cursor").optional()),
     limit: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(100).default(50)),
   })

@@ -54,3 +54,170 @@ export const SHOP_OVERVIEW_QUERY = `#graphql
     }
   }
 `;
+
+/**
+ * Everything an order's context needs, in one request (cost checked by the schema test and
+ * enforced by the sandbox's 1000-point limit). Shared by single-order ingest and reconciliation.
+ */
+export const ORDER_CONTEXT_FRAGMENT = `#graphql
+  fragment OrderContext on Order {
+    id
+    legacyResourceId
+    name
+    createdAt
+    updatedAt
+    processedAt
+    cancelledAt
+    cancelReason
+    closedAt
+    note
+    tags
+    test
+    email
+    phone
+    currencyCode
+    presentmentCurrencyCode
+    displayFinancialStatus
+    displayFulfillmentStatus
+    customer {
+      id
+      displayName
+      defaultEmailAddress {
+        emailAddress
+      }
+      defaultPhoneNumber {
+        phoneNumber
+      }
+    }
+    shippingAddress {
+      name
+      address1
+      address2
+      city
+      province
+      zip
+      country
+      countryCodeV2
+      phone
+    }
+    subtotalPriceSet { ...Money }
+    totalShippingPriceSet { ...Money }
+    totalTaxSet { ...Money }
+    totalDiscountsSet { ...Money }
+    totalPriceSet { ...Money }
+    currentTotalPriceSet { ...Money }
+    totalRefundedSet { ...Money }
+    totalOutstandingSet { ...Money }
+    totalReceivedSet { ...Money }
+    lineItems(first: 30) {
+      nodes {
+        id
+        title
+        sku
+        quantity
+        currentQuantity
+        variantTitle
+        originalUnitPriceSet { ...Money }
+      }
+    }
+    fulfillmentOrders(first: 5) {
+      nodes {
+        id
+        status
+        requestStatus
+        createdAt
+        updatedAt
+        assignedLocation {
+          name
+        }
+        fulfillmentHolds {
+          id
+          reason
+          reasonNotes
+        }
+        lineItems(first: 20) {
+          nodes {
+            id
+            totalQuantity
+            remainingQuantity
+            sku
+            productTitle
+          }
+        }
+      }
+    }
+    fulfillments(first: 10) {
+      id
+      name
+      status
+      displayStatus
+      createdAt
+      updatedAt
+      inTransitAt
+      deliveredAt
+      trackingInfo(first: 5) {
+        company
+        number
+        url
+      }
+    }
+    transactions(first: 30) {
+      id
+      kind
+      status
+      gateway
+      errorCode
+      createdAt
+      processedAt
+      amountSet { ...Money }
+    }
+    refunds(first: 10) {
+      id
+      createdAt
+      note
+      totalRefundedSet { ...Money }
+    }
+    returns(first: 5) {
+      nodes {
+        id
+        name
+        status
+        createdAt
+        closedAt
+        totalQuantity
+      }
+    }
+    events(first: 30, sortKey: CREATED_AT) {
+      nodes {
+        id
+        action
+        message
+        createdAt
+        appTitle
+        attributeToApp
+        attributeToUser
+        criticalAlert
+      }
+    }
+  }
+
+  fragment Money on MoneyBag {
+    shopMoney {
+      amount
+      currencyCode
+    }
+    presentmentMoney {
+      amount
+      currencyCode
+    }
+  }
+`;
+
+export const ORDER_CONTEXT_QUERY = `#graphql
+  query OrderContext($id: ID!) {
+    order(id: $id) {
+      ...OrderContext
+    }
+  }
+  ${ORDER_CONTEXT_FRAGMENT.replace("#graphql", "")}
+`;

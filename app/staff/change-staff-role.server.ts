@@ -19,7 +19,28 @@ export interface ChangeStaffRoleResult {
  * grants a role above their own, touches someone ranked above them, or leaves the store
  * without an Owner; the account owner is always Owner.
  */
-export async function changeStaffRole({ ctx, staffMemberId, roleKey }: ChangeStaffRoleOptions): Promise<ChangeStaffRoleResult> {
+export async function changeStaffRole(options: ChangeStaffRoleOptions): Promise<ChangeStaffRoleResult> {
+  try {
+    return await applyRoleChange(options);
+  } catch (error) {
+    // A refusal by rank is an authorization denial like a missing permission: audit it (after
+    // the rolled-back transaction, so the row stays).
+    if (error instanceof AppError && error.code === "FORBIDDEN") {
+      await recordAudit({
+        db: options.ctx.db,
+        actor: options.ctx.actor,
+        action: "authz.denied",
+        entityType: "StaffMember",
+        entityId: options.staffMemberId,
+        metadata: { reason: error.message, requestedRole: options.roleKey, role: options.ctx.role.key },
+        correlationId: options.ctx.correlationId,
+      });
+    }
+    throw error;
+  }
+}
+
+async function applyRoleChange({ ctx, staffMemberId, roleKey }: ChangeStaffRoleOptions): Promise<ChangeStaffRoleResult> {
   const target = ROLE_BY_KEY.get(roleKey);
   if (!target) throw new AppError("VALIDATION", "Unknown role", { fields: { roleKey: ["Unknown role"] } });
 

@@ -1,3 +1,4 @@
+import type { Prisma } from "@prisma/client";
 import type { Session } from "@shopify/shopify-api";
 import prisma from "../db.server";
 import { recordAudit } from "../audit/record-audit.server";
@@ -50,31 +51,36 @@ export async function resolveStaff({ shopDomain, userId, session, correlationId 
   if (!staff) {
     staff = await db.$transaction(async (tx) => {
       await seedRoles({ db: tx });
-      const created = await tx.staffMember.upsert({
-        where: { shopId_shopifyUserId: { shopId: shop.id, shopifyUserId: userId } },
-        create: {
-          shopId: shop.id,
-          shopifyUserId: userId,
-          firstName: user?.first_name ?? null,
-          lastName: user?.last_name ?? null,
-          email: user?.email ?? null,
-          accountOwner,
-          collaborator: user?.collaborator ?? false,
-          roleKey: accountOwner ? "owner" : "viewer",
-          lastSeenAt: new Date(),
-        },
-        update: {},
+      // A member's first requests often arrive together (a page's parallel loaders): only the
+      // one that really creates the row records staff.joined.
+      const created = await tx.staffMember.createMany({
+        data: [
+          {
+            shopifyUserId: userId,
+            firstName: user?.first_name ?? null,
+            lastName: user?.last_name ?? null,
+            email: user?.email ?? null,
+            accountOwner,
+            collaborator: user?.collaborator ?? false,
+            roleKey: accountOwner ? "owner" : "viewer",
+            lastSeenAt: new Date(),
+          } as Prisma.StaffMemberCreateManyInput,
+        ],
+        skipDuplicates: true,
       });
-      await recordAudit({
-        db: tx,
-        actor: { type: "system", id: null, label: "System" },
-        action: "staff.joined",
-        entityType: "StaffMember",
-        entityId: created.id,
-        after: { roleKey: created.roleKey, accountOwner: created.accountOwner },
-        correlationId,
-      });
-      return created;
+      const member = await tx.staffMember.findUniqueOrThrow({ where: { shopId_shopifyUserId: { shopId: shop.id, shopifyUserId: userId } } });
+      if (created.count === 1) {
+        await recordAudit({
+          db: tx,
+          actor: { type: "system", id: null, label: "System" },
+          action: "staff.joined",
+          entityType: "StaffMember",
+          entityId: member.id,
+          after: { roleKey: member.roleKey, accountOwner: member.accountOwner },
+          correlationId,
+        });
+      }
+      return member;
     });
   } else {
     const stale = !staff.lastSeenAt || Date.now() - staff.lastSeenAt.getTime() > SEEN_REFRESH_MS;

@@ -1,0 +1,67 @@
+import type { Prisma } from "@prisma/client";
+import { recordAudit } from "../audit/record-audit.server";
+import { redactText } from "../lib/redact";
+import type { ScopedDb } from "../lib/tenancy.server";
+
+export interface RedactCustomerOptions {
+  db: ScopedDb;
+  customerShopifyId: string | null;
+  email: string | null;
+  /** Numeric or GID order ids Shopify lists in orders_to_redact. */
+  orderIds: string[];
+  correlationId: string;
+}
+
+const REDACTED_CUSTOMER = { name: null, email: null, phone: null };
+
+/**
+ * customers/redact: removes the customer's personal data (name, email, phone, address) from
+ * every order row, every snapshot version and the timeline, and keeps the non-personal facts
+ * (totals, statuses, fulfillment, payments). Idempotent: a second run finds nothing to change.
+ */
+export async function redactCustomer({ db, customerShopifyId, email, orderIds, correlationId }: RedactCustomerOptions): Promise<{ orders: number; snapshots: number }> {
+  const gids = orderIds.map((id) => (String(id).startsWith("gid://") ? String(id) : `gid://shopify/Order/${id}`));
+  const orders = await db.order.findMany({
+    where: {
+      OR: [
+        ...(customerShopifyId ? [{ customerShopifyId }] : []),
+        ...(email ? [{ email: email.toLowerCase() }] : []),
+        ...(gids.length ? [{ shopifyId: { in: gids } }] : []),
+      ],
+    },
+    select: { id: true },
+  });
+  if (orders.length === 0) return { orders: 0, snapshots: 0 };
+  const orderIdsInDb = orders.map((order) => order.id);
+
+  return db.$transaction(async (tx) => {
+    await tx.order.updateMany({ where: { id: { in: orderIdsInDb } }, data: { email: null, customerName: null } });
+    const snapshots = await tx.orderSnapshot.findMany({ where: { orderId: { in: orderIdsInDb } }, select: { id: true, content: true } });
+    for (const snapshot of snapshots) {
+      const content = snapshot.content as { customer?: { id?: string | null } };
+      const redacted = {
+        ...(snapshot.content as object),
+        customer: { id: content.customer?.id ?? null, ...REDACTED_CUSTOMER },
+        shippingAddress: null,
+        redactedAt: new Date().toISOString(),
+      };
+      await tx.orderSnapshot.update({ where: { id: snapshot.id }, data: { content: redacted as Prisma.InputJsonValue } });
+    }
+    // Shopify's event messages can name the customer ("Order confirmation email was sent to ...").
+    const events = await tx.orderTimelineEvent.findMany({ where: { orderId: { in: orderIdsInDb } }, select: { id: true, title: true } });
+    for (const event of events) {
+      const title = redactText(event.title);
+      if (title !== event.title) await tx.orderTimelineEvent.update({ where: { id: event.id }, data: { title } });
+    }
+    await recordAudit({
+      db: tx,
+      actor: { type: "webhook", id: null, label: "customers/redact" },
+      action: "customer.redacted",
+      entityType: "Customer",
+      entityId: customerShopifyId,
+      metadata: { orders: orders.length, snapshots: snapshots.length },
+      correlationId,
+    });
+    return { orders: orders.length, snapshots: snapshots.length };
+  });
+}

@@ -1,0 +1,42 @@
+/**
+ * Registers the job handlers. Started once per app process (server/boot.ts through
+ * entry.server's startBackgroundWork) and by tests that exercise the queue end to end.
+ */
+import prisma from "../db.server";
+import { logger } from "../lib/logger.server";
+import { scopedDb } from "../lib/tenancy.server";
+import { ingestOrder } from "../orders/ingest-order.server";
+import type { AdminClient } from "../shopify/admin-client.server";
+import { offlineClient } from "../shopify/offline-client.server";
+import { processDelivery } from "../webhooks/process-delivery.server";
+import { getBoss } from "./boss.server";
+import { QUEUES } from "./queues";
+
+export interface WorkerOptions {
+  clientFor?: (shopDomain: string) => Promise<AdminClient>;
+}
+
+let started = false;
+
+export async function startWorker({ clientFor = offlineClient }: WorkerOptions = {}): Promise<void> {
+  if (started) return;
+  started = true;
+  const boss = await getBoss();
+
+  await boss.work(QUEUES.webhook.name, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
+    const { deliveryId } = QUEUES.webhook.payload.parse(job.data);
+    await processDelivery({ deliveryId, correlationId: `job-${job.id}`, clientFor });
+  });
+
+  await boss.work(QUEUES.orderIngest.name, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
+    const { shopDomain, shopifyId } = QUEUES.orderIngest.payload.parse(job.data);
+    const shop = await prisma.shop.findUnique({ where: { domain: shopDomain } });
+    if (!shop || shop.uninstalledAt) return;
+    const result = await ingestOrder({ db: scopedDb(shop.id), client: await clientFor(shopDomain), shopifyId });
+    logger.debug({ shop: shopDomain, order: shopifyId, outcome: result.outcome }, "order ingested");
+  });
+}
+
+export function workerStarted(): boolean {
+  return started;
+}

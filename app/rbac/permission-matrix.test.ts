@@ -1,0 +1,172 @@
+/**
+ * The permission matrix, end to end: for every role in ROLES and every safety-rail endpoint,
+ * the real loader/action (session token -> staff -> role -> permission) allows exactly what
+ * the role's permissions say, and every refusal is the standard 403 body plus one
+ * `authz.denied` audit row naming the missing permission.
+ */
+import { randomUUID } from "node:crypto";
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { beforeAll, describe, expect, it } from "vitest";
+import { SHOP_A, startTestSandbox } from "../../tests/helpers/sandbox";
+import { adminFetchRequest, call, type CallResult } from "../../tests/helpers/shopify";
+import { recordAudit } from "../audit/record-audit.server";
+import prisma from "../db.server";
+import type { ErrorBody } from "../lib/app-error";
+import { scopedDb } from "../lib/tenancy.server";
+import { loader as auditEntryLoader } from "../routes/app.audit.$id";
+import { loader as auditListLoader } from "../routes/app.audit._index";
+import { loader as auditExportLoader } from "../routes/app.audit.export";
+import { loader as rolesLoader } from "../routes/app.roles";
+import { loader as runLoader } from "../routes/app.runs.$id";
+import { loader as runsLoader } from "../routes/app.runs._index";
+import { action as changeRoleAction } from "../routes/app.staff.$id.role";
+import { loader as staffLoader } from "../routes/app.staff";
+import { createRun } from "../runs/create-run.server";
+import { ROLES, type Permission, type RoleKey } from "./permissions";
+
+await startTestSandbox();
+
+const OWNER = 9001;
+/** The staff member who takes on each role in turn. */
+const ACTOR = 9002;
+/** The target of role changes. */
+const TARGET = 9005;
+
+type Loader = (args: LoaderFunctionArgs) => Promise<unknown>;
+
+const get = (loader: Loader, path: string, userId: number, params: Record<string, string> = {}) =>
+  call(() => loader({ request: adminFetchRequest(path, { shop: SHOP_A, userId }), params, context: {} }));
+
+let shopId: string;
+let actorStaffId: string;
+let targetStaffId: string;
+let auditEntryId: string;
+let runId: string;
+
+interface Endpoint {
+  name: string;
+  permission: Permission;
+  invoke: (userId: number) => Promise<CallResult>;
+}
+
+/** What each endpoint requires (the routes' contract); who holds it comes from ROLES. */
+const ENDPOINTS: Endpoint[] = [
+  { name: "GET /app/roles", permission: "staff.view", invoke: (userId) => get(rolesLoader, "/app/roles", userId) },
+  { name: "GET /app/staff", permission: "staff.view", invoke: (userId) => get(staffLoader, "/app/staff", userId) },
+  {
+    name: "POST /app/staff/:id/role",
+    permission: "staff.manage",
+    invoke: (userId) =>
+      call(() =>
+        changeRoleAction({
+          request: adminFetchRequest(`/app/staff/${targetStaffId}/role`, {
+            shop: SHOP_A,
+            userId,
+            method: "POST",
+            headers: { "Content-Type": "application/json", "Idempotency-Key": `matrix-${randomUUID()}` },
+            body: JSON.stringify({ roleKey: "support" }),
+          }),
+          params: { id: targetStaffId },
+          context: {},
+        }),
+      ),
+  },
+  { name: "GET /app/audit", permission: "audit.view", invoke: (userId) => get(auditListLoader, "/app/audit", userId) },
+  { name: "GET /app/audit/:id", permission: "audit.view", invoke: (userId) => get(auditEntryLoader, `/app/audit/${auditEntryId}`, userId, { id: auditEntryId }) },
+  { name: "GET /app/audit/export", permission: "audit.export", invoke: (userId) => get(auditExportLoader, "/app/audit/export", userId) },
+  { name: "GET /app/runs", permission: "runs.view", invoke: (userId) => get(runsLoader, "/app/runs", userId) },
+  { name: "GET /app/runs/:id", permission: "runs.view", invoke: (userId) => get(runLoader, `/app/runs/${runId}`, userId, { id: runId }) },
+];
+
+async function staffId(userId: number): Promise<string> {
+  const result = await get(staffLoader, "/app/staff", userId);
+  expect(result.status).toBe(200);
+  const row = await prisma.staffMember.findFirstOrThrow({ where: { shopId, shopifyUserId: String(userId) } });
+  return row.id;
+}
+
+beforeAll(async () => {
+  // The owner's first request installs the shop (token exchange -> afterAuth).
+  expect((await get(staffLoader, "/app/staff", OWNER)).status).toBe(200);
+  shopId = (await prisma.shop.findUniqueOrThrow({ where: { domain: SHOP_A } })).id;
+  actorStaffId = await staffId(ACTOR);
+  targetStaffId = await staffId(TARGET);
+  const db = scopedDb(shopId);
+  const system = { type: "system" as const, id: null, label: "System" };
+  auditEntryId = (await recordAudit({ db, actor: system, action: "test.seeded", entityType: "Test", correlationId: "matrix-seed-0001" })).id;
+  runId = (await createRun({ db, type: "lookup_order", input: { orderId: 1 }, actor: system, correlationId: "matrix-seed-0002" })).id;
+});
+
+const deniedCount = () => prisma.auditLog.count({ where: { shopId, action: "authz.denied", actorId: actorStaffId } });
+
+describe.each(ROLES.map((role) => [role.key, role] as const))("role %s", (roleKey, role) => {
+  beforeAll(async () => {
+    await prisma.staffMember.update({ where: { id: actorStaffId }, data: { roleKey } });
+    // Role changes made by earlier roles must not run into the write limit.
+    await prisma.rateLimitCounter.deleteMany({ where: { shopId } });
+  });
+
+  const cases = ENDPOINTS.map((endpoint) => ({ ...endpoint, allowed: role.permissions.includes(endpoint.permission) }));
+
+  it.each(cases.filter((c) => c.allowed).map((c) => [c.name, c] as const))("may call %s", async (_name, endpoint) => {
+    const before = await deniedCount();
+    const result = await endpoint.invoke(ACTOR);
+    expect(result.status, JSON.stringify(result.body)).toBe(200);
+    expect(await deniedCount()).toBe(before);
+  });
+
+  it.each(cases.filter((c) => !c.allowed).map((c) => [c.name, c] as const))("is refused %s with 403 and an authz.denied audit row", async (_name, endpoint) => {
+    const before = await deniedCount();
+    const result = await endpoint.invoke(ACTOR);
+    expect(result.status).toBe(403);
+    const { error } = result.body as ErrorBody;
+    expect(error.code).toBe("FORBIDDEN");
+    expect(error.details).toMatchObject({ permission: endpoint.permission, role: roleKey });
+    expect(error.message).toContain(endpoint.permission);
+    expect(error.correlationId).toEqual(expect.any(String));
+    expect(result.headers.get("X-Request-Id")).toBe(error.correlationId);
+
+    expect(await deniedCount()).toBe(before + 1);
+    const row = await prisma.auditLog.findFirstOrThrow({
+      where: { shopId, action: "authz.denied", actorId: actorStaffId },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    });
+    expect(row).toMatchObject({
+      actorType: "staff",
+      entityType: "Permission",
+      entityId: endpoint.permission,
+      correlationId: error.correlationId,
+      metadata: expect.objectContaining({ role: roleKey }),
+    });
+  });
+});
+
+describe("the account owner", () => {
+  it("is Owner whatever the table says: every endpoint answers 200 and nothing is denied", async () => {
+    const owner = await prisma.staffMember.findFirstOrThrow({ where: { shopId, shopifyUserId: String(OWNER) } });
+    await prisma.staffMember.update({ where: { id: owner.id }, data: { roleKey: "viewer" } });
+    await prisma.rateLimitCounter.deleteMany({ where: { shopId } });
+    try {
+      for (const endpoint of ENDPOINTS) {
+        const result = await endpoint.invoke(OWNER);
+        expect(result.status, `${endpoint.name}: ${JSON.stringify(result.body)}`).toBe(200);
+      }
+      expect(await prisma.auditLog.count({ where: { shopId, action: "authz.denied", actorId: owner.id } })).toBe(0);
+    } finally {
+      await prisma.staffMember.update({ where: { id: owner.id }, data: { roleKey: "owner" } });
+    }
+  });
+});
+
+describe("GET /app/roles", () => {
+  it("shows the shop's roles exactly as ROLES defines them", async () => {
+    const result = await get(rolesLoader, "/app/roles", OWNER);
+    const body = result.body as { roles: Array<{ key: RoleKey; rank: number; permissions: string[] }> };
+    expect(body.roles.map((role) => role.key)).toEqual([...ROLES].sort((a, b) => b.rank - a.rank).map((role) => role.key));
+    for (const role of body.roles) {
+      const definition = ROLES.find((candidate) => candidate.key === role.key)!;
+      expect(role.rank).toBe(definition.rank);
+      expect([...role.permissions].sort()).toEqual([...definition.permissions].sort());
+    }
+  });
+});

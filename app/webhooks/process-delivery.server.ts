@@ -1,0 +1,176 @@
+/**
+ * Works one stored webhook delivery (the webhook.process job). Order-related topics only say
+ * which order changed: they enqueue a re-fetch of the canonical order (order.ingest, coalesced
+ * per order). Compliance topics are carried out here. Idempotent: a processed delivery is skipped.
+ */
+import { z } from "zod";
+import prisma from "../db.server";
+import { purgeShopData } from "../audit/purge-shop-data.server";
+import { exportCustomerData } from "../compliance/export-customer-data.server";
+import { redactCustomer } from "../compliance/redact-customer.server";
+import { enqueue } from "../jobs/enqueue.server";
+import { AppError } from "../lib/app-error";
+import { logger } from "../lib/logger.server";
+import { scopedDb } from "../lib/tenancy.server";
+import { orderGid } from "../orders/ingest-order.server";
+import type { AdminClient } from "../shopify/admin-client.server";
+
+const ZId = z.union([z.number(), z.string()]);
+const ZOrderPayload = z.object({ id: ZId, admin_graphql_api_id: z.string().optional() });
+const ZOrderIdPayload = z.object({ order_id: ZId });
+const ZReturnPayload = z.object({ order: z.object({ id: ZId, admin_graphql_api_id: z.string().optional() }) });
+const ZFulfillmentOrderPayload = z.object({ fulfillment_order: z.object({ id: z.string() }) });
+const ZCustomerPayload = z.object({ id: ZId, admin_graphql_api_id: z.string().optional() });
+const ZCustomerCompliance = z.object({
+  customer: z.object({ id: ZId.nullish(), email: z.string().nullish() }).nullish(),
+  orders_to_redact: z.array(ZId).optional(),
+  orders_requested: z.array(ZId).optional(),
+  data_request: z.object({ id: ZId }).optional(),
+});
+
+export interface ProcessDeliveryOptions {
+  deliveryId: string;
+  correlationId: string;
+  /** For topics that need a GraphQL lookup before ingesting (fulfillment orders). */
+  clientFor?: (shopDomain: string) => Promise<AdminClient>;
+}
+
+export type ProcessOutcome = "processed" | "skipped" | "already_processed";
+
+export async function processDelivery({ deliveryId, correlationId, clientFor }: ProcessDeliveryOptions): Promise<ProcessOutcome> {
+  const delivery = await prisma.webhookDelivery.findUnique({ where: { id: deliveryId } });
+  if (!delivery) return "skipped";
+  if (delivery.status === "processed" || delivery.status === "skipped") return "already_processed";
+  await prisma.webhookDelivery.update({ where: { id: delivery.id }, data: { attempts: { increment: 1 } } });
+
+  try {
+    const outcome = await handle(delivery.topic, delivery.shopDomain, delivery.payload, { deliveryId, correlationId, clientFor });
+    if (outcome !== "purged") {
+      await prisma.webhookDelivery.update({ where: { id: delivery.id }, data: { status: outcome, processedAt: new Date(), error: null } });
+    } else {
+      await prisma.webhookDelivery.updateMany({ where: { id: delivery.id }, data: { status: "processed", processedAt: new Date() } });
+    }
+    return outcome === "purged" ? "processed" : outcome;
+  } catch (error) {
+    if (error instanceof AppError && error.code === "VALIDATION") {
+      // A payload we cannot read will not get better on retry: keep it, marked failed.
+      await prisma.webhookDelivery.updateMany({ where: { id: delivery.id }, data: { status: "failed", error: error.message.slice(0, 500) } });
+      logger.warn({ shop: delivery.shopDomain, topic: delivery.topic, deliveryId }, "webhook payload rejected");
+      return "skipped";
+    }
+    await prisma.webhookDelivery.updateMany({ where: { id: delivery.id }, data: { status: "received", error: (error as Error).message.slice(0, 500) } });
+    throw error;
+  }
+}
+
+async function handle(
+  topic: string,
+  shopDomain: string,
+  payload: unknown,
+  { deliveryId, correlationId, clientFor }: { deliveryId: string; correlationId: string; clientFor?: ProcessDeliveryOptions["clientFor"] },
+): Promise<"processed" | "skipped" | "purged"> {
+  if (topic === "shop/redact") {
+    await purgeShopData({ shopDomain, keepDeliveryId: deliveryId });
+    return "purged";
+  }
+  const shop = await prisma.shop.findUnique({ where: { domain: shopDomain } });
+  if (!shop) return "skipped";
+  const db = scopedDb(shop.id);
+
+  const ingest = async (shopifyId: string) => {
+    await enqueue("orderIngest", { shopDomain, shopifyId, reason: topic }, { singletonKey: shopifyId });
+    return "processed" as const;
+  };
+
+  switch (topic) {
+    case "orders/create":
+    case "orders/updated":
+    case "orders/cancelled":
+    case "orders/fulfilled":
+    case "orders/partially_fulfilled":
+    case "orders/paid":
+    case "orders/edited": {
+      const order = parse(ZOrderPayload, payload, topic);
+      return ingest(order.admin_graphql_api_id ?? orderGid(order.id));
+    }
+    case "order_transactions/create":
+    case "refunds/create":
+    case "fulfillments/create":
+    case "fulfillments/update":
+      return ingest(orderGid(parse(ZOrderIdPayload, payload, topic).order_id));
+    case "returns/request":
+    case "returns/approve":
+    case "returns/decline":
+    case "returns/close":
+    case "returns/reopen":
+    case "returns/cancel":
+    case "returns/update": {
+      const order = parse(ZReturnPayload, payload, topic).order;
+      return ingest(order.admin_graphql_api_id ?? orderGid(order.id));
+    }
+    case "fulfillment_orders/placed_on_hold":
+    case "fulfillment_orders/hold_released":
+    case "fulfillment_orders/cancelled":
+    case "fulfillment_orders/moved":
+    case "fulfillment_orders/fulfillment_request_accepted": {
+      // These payloads name the fulfillment order only: ask Shopify which order it belongs to.
+      const { id } = parse(ZFulfillmentOrderPayload, payload, topic).fulfillment_order;
+      if (!clientFor) throw new AppError("INTERNAL", "no Admin API client for a fulfillment order lookup");
+      const client = await clientFor(shopDomain);
+      const data = await client.request<{ fulfillmentOrder: { orderId: string } | null }>("FulfillmentOrderOrder", FULFILLMENT_ORDER_ORDER_QUERY, { id }, 2);
+      return data.fulfillmentOrder ? ingest(data.fulfillmentOrder.orderId) : "skipped";
+    }
+    case "customers/create":
+    case "customers/update": {
+      // A customer's name or contact changed: refresh the context of their recent orders.
+      const customer = parse(ZCustomerPayload, payload, topic);
+      const gid = customer.admin_graphql_api_id ?? `gid://shopify/Customer/${customer.id}`;
+      const orders = await db.order.findMany({ where: { customerShopifyId: gid }, orderBy: { shopifyCreatedAt: "desc" }, take: 20, select: { shopifyId: true } });
+      for (const order of orders) await ingest(order.shopifyId);
+      return orders.length ? "processed" : "skipped";
+    }
+    case "customers/redact": {
+      const body = parse(ZCustomerCompliance, payload, topic);
+      await redactCustomer({
+        db,
+        customerShopifyId: body.customer?.id ? `gid://shopify/Customer/${String(body.customer.id).replace(/\D/g, "")}` : null,
+        email: body.customer?.email ?? null,
+        orderIds: (body.orders_to_redact ?? []).map(String),
+        correlationId,
+      });
+      return "processed";
+    }
+    case "customers/data_request": {
+      const body = parse(ZCustomerCompliance, payload, topic);
+      await exportCustomerData({
+        db,
+        requestId: String(body.data_request?.id ?? deliveryId),
+        customerShopifyId: body.customer?.id ? `gid://shopify/Customer/${String(body.customer.id).replace(/\D/g, "")}` : null,
+        email: body.customer?.email ?? null,
+        orderIds: (body.orders_requested ?? []).map(String),
+        correlationId,
+      });
+      return "processed";
+    }
+    case "bulk_operations/finish":
+      await enqueue("backfill", { shopDomain }, { singletonKey: shopDomain });
+      return "processed";
+    default:
+      logger.info({ shop: shopDomain, topic }, "webhook topic without a handler");
+      return "skipped";
+  }
+}
+
+function parse<T>(schema: z.ZodType<T>, payload: unknown, topic: string): T {
+  const parsed = schema.safeParse(payload);
+  if (!parsed.success) throw new AppError("VALIDATION", `Unexpected ${topic} payload: ${parsed.error.issues.map((issue) => issue.path.join(".")).join(", ")}`);
+  return parsed.data;
+}
+
+export const FULFILLMENT_ORDER_ORDER_QUERY = `#graphql
+  query FulfillmentOrderOrder($id: ID!) {
+    fulfillmentOrder(id: $id) {
+      orderId
+    }
+  }
+`;
