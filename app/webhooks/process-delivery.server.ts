@@ -35,6 +35,8 @@ export interface ProcessDeliveryOptions {
   clientFor?: (shopDomain: string) => Promise<AdminClient>;
 }
 
+const INGEST_DEBOUNCE_SECONDS = 2;
+
 export type ProcessOutcome = "processed" | "skipped" | "already_processed";
 
 export async function processDelivery({ deliveryId, correlationId, clientFor }: ProcessDeliveryOptions): Promise<ProcessOutcome> {
@@ -77,8 +79,11 @@ async function handle(
   if (!shop) return "skipped";
   const db = scopedDb(shop.id);
 
+  // One change in Shopify fires several topics at once (orders/updated, orders/paid,
+  // order_transactions/create...): the re-fetch waits a moment, and while it waits the queue
+  // (stately policy, one queued job per order) absorbs the rest of the burst.
   const ingest = async (shopifyId: string) => {
-    await enqueue("orderIngest", { shopDomain, shopifyId, reason: topic }, { singletonKey: shopifyId });
+    await enqueue("orderIngest", { shopDomain, shopifyId, reason: topic }, { singletonKey: shopifyId, startAfter: INGEST_DEBOUNCE_SECONDS });
     return "processed" as const;
   };
 
