@@ -10,6 +10,7 @@ import type { AdminClient } from "../shopify/admin-client.server";
 import { offlineClient } from "../shopify/offline-client.server";
 import { processDelivery } from "../webhooks/process-delivery.server";
 import { getBoss } from "./boss.server";
+import { runMaintenance } from "./maintenance.server";
 import { QUEUES } from "./queues";
 
 export interface WorkerOptions {
@@ -35,6 +36,13 @@ export async function startWorker({ clientFor = offlineClient }: WorkerOptions =
     const result = await ingestOrder({ db: scopedDb(shop.id), client: await clientFor(shopDomain), shopifyId });
     logger.debug({ shop: shopDomain, order: shopifyId, outcome: result.outcome }, "order ingested");
   });
+
+  await boss.work(QUEUES.reconcile.name, { batchSize: 1, pollingIntervalSeconds: 5 }, async ([job]) => {
+    const { shopDomain } = QUEUES.reconcile.payload.parse(job.data ?? {});
+    await runMaintenance({ clientFor, shopDomain });
+  });
+  // Webhook delivery is not guaranteed: every 10 minutes, heal from Shopify's own state.
+  await boss.schedule(QUEUES.reconcile.name, "*/10 * * * *", {});
 }
 
 export function workerStarted(): boolean {

@@ -221,3 +221,19 @@ export const ORDER_CONTEXT_QUERY = `#graphql
   }
   ${ORDER_CONTEXT_FRAGMENT.replace("#graphql", "")}
 `;
+
+/** Reconciliation: which orders changed since the cursor (ids and timestamps only: cheap). */
+export const ORDERS_UPDATED_SINCE_QUERY = `#graphql
+  query OrdersUpdatedSince($query: String!, $after: String) {
+    orders(first: 100, after: $after, query: $query, sortKey: UPDATED_AT) {
+      nodes {
+        id
+        updatedAt
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`;

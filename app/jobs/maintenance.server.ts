@@ -1,0 +1,40 @@
+import prisma from "../db.server";
+import { logger } from "../lib/logger.server";
+import { scopedDb } from "../lib/tenancy.server";
+import { reconcileOrders } from "../orders/reconcile-orders.server";
+import type { AdminClient } from "../shopify/admin-client.server";
+import { enqueue } from "./enqueue.server";
+
+/**
+ * The periodic job (orders.reconcile, every 10 minutes): reconcile every installed shop's
+ * orders, re-enqueue webhook deliveries stored but never processed, and drop expired
+ * rate-limit windows. Each part is independent: one shop failing does not stop the others.
+ */
+export async function runMaintenance({ clientFor, shopDomain }: { clientFor: (shop: string) => Promise<AdminClient>; shopDomain?: string }) {
+  const shops = await prisma.shop.findMany({ where: { uninstalledAt: null, ...(shopDomain ? { domain: shopDomain } : {}) }, select: { id: true, domain: true } });
+  for (const shop of shops) {
+    try {
+      const result = await reconcileOrders({
+        db: scopedDb(shop.id),
+        shopId: shop.id,
+        client: await clientFor(shop.domain),
+        ingest: async (shopifyId) => {
+          await enqueue("orderIngest", { shopDomain: shop.domain, shopifyId, reason: "reconcile" }, { singletonKey: shopifyId });
+        },
+      });
+      logger.info({ shop: shop.domain, ...result }, "orders reconciled");
+    } catch (error) {
+      logger.warn({ shop: shop.domain, err: (error as Error).message }, "reconciliation failed");
+    }
+  }
+
+  const stuck = await prisma.webhookDelivery.findMany({
+    where: { status: "received", receivedAt: { lt: new Date(Date.now() - 2 * 60_000) } },
+    select: { id: true },
+    take: 500,
+  });
+  for (const delivery of stuck) await enqueue("webhook", { deliveryId: delivery.id });
+
+  await prisma.rateLimitCounter.deleteMany({ where: { windowStart: { lt: new Date(Date.now() - 24 * 3600_000) } } });
+  return { shops: shops.length, requeued: stuck.length };
+}
