@@ -9,19 +9,19 @@ import { ingestOrder } from "../orders/ingest-order.server";
 import type { AdminClient } from "../shopify/admin-client.server";
 import { offlineClient } from "../shopify/offline-client.server";
 import { processDelivery } from "../webhooks/process-delivery.server";
+import { runBackfill } from "../backfill/run-backfill.server";
 import { getBoss } from "./boss.server";
+import { enqueue } from "./enqueue.server";
 import { runMaintenance } from "./maintenance.server";
+import { markWorkerStarted } from "./worker-state";
 import { QUEUES } from "./queues";
 
 export interface WorkerOptions {
   clientFor?: (shopDomain: string) => Promise<AdminClient>;
 }
 
-let started = false;
-
 export async function startWorker({ clientFor = offlineClient }: WorkerOptions = {}): Promise<void> {
-  if (started) return;
-  started = true;
+  if (!markWorkerStarted()) return;
   const boss = await getBoss();
 
   await boss.work(QUEUES.webhook.name, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
@@ -37,14 +37,17 @@ export async function startWorker({ clientFor = offlineClient }: WorkerOptions =
     logger.debug({ shop: shopDomain, order: shopifyId, outcome: result.outcome }, "order ingested");
   });
 
+  await boss.work(QUEUES.backfill.name, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
+    const { shopDomain } = QUEUES.backfill.payload.parse(job.data);
+    const step = await runBackfill({ shopDomain, client: await clientFor(shopDomain) });
+    // Still running at Shopify: look again shortly (the finish webhook may come first).
+    if (step === "started" || step === "waiting") await enqueue("backfill", { shopDomain }, { startAfter: 2 });
+  });
+
   await boss.work(QUEUES.reconcile.name, { batchSize: 1, pollingIntervalSeconds: 5 }, async ([job]) => {
     const { shopDomain } = QUEUES.reconcile.payload.parse(job.data ?? {});
     await runMaintenance({ clientFor, shopDomain });
   });
   // Webhook delivery is not guaranteed: every 10 minutes, heal from Shopify's own state.
   await boss.schedule(QUEUES.reconcile.name, "*/10 * * * *", {});
-}
-
-export function workerStarted(): boolean {
-  return started;
 }

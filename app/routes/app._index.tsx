@@ -1,7 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { useLoaderData, useRevalidator } from "@remix-run/react";
+import { useEffect } from "react";
 import { TitleBar } from "@shopify/app-bridge-react";
-import { Badge, Banner, BlockStack, Card, DataTable, InlineGrid, Layout, Page, Text } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Card, DataTable, InlineGrid, Layout, Page, ProgressBar, Text } from "@shopify/polaris";
+import { getIngestionStatus, type IngestionStatus } from "../backfill/get-ingestion-status.server";
 import { AppError } from "../lib/app-error";
 import { formatMoney, humanizeEnum } from "../lib/format";
 import { withStaff } from "../lib/route.server";
@@ -9,17 +11,26 @@ import { getShopOverview } from "../shops/get-shop-overview.server";
 
 export const loader = ({ request }: LoaderFunctionArgs) =>
   withStaff(request, { permission: null }, async (ctx) => {
+    const ingestion = await getIngestionStatus({ db: ctx.db });
     try {
-      return { overview: await getShopOverview({ admin: ctx.admin }), error: null };
+      return { overview: await getShopOverview({ admin: ctx.admin }), error: null, ingestion };
     } catch (error) {
       // Shopify being slow or throttled must not blank the page: say so and keep the shell.
       const message = error instanceof AppError ? error.message : "Shopify could not be reached.";
-      return { overview: null, error: message };
+      return { overview: null, error: message, ingestion };
     }
   });
 
 export default function Home() {
-  const { overview, error } = useLoaderData<typeof loader>();
+  const { overview, error, ingestion } = useLoaderData<typeof loader>();
+  const revalidator = useRevalidator();
+  const importing = ingestion.backfill.status === "running" || ingestion.backfill.status === "importing";
+  useEffect(() => {
+    // While the backfill runs, refresh its progress every few seconds.
+    if (!importing) return;
+    const timer = setInterval(() => revalidator.state === "idle" && revalidator.revalidate(), 3000);
+    return () => clearInterval(timer);
+  }, [importing, revalidator]);
   return (
     <Page>
       <TitleBar title="Ops Action Center" />
@@ -48,6 +59,9 @@ export default function Home() {
                 <Figure label="Orders" value={`${overview.orderCount}${overview.orderCountIsExact ? "" : "+"}`} />
                 <Figure label="Unfulfilled orders" value={String(overview.unfulfilledCount)} />
               </InlineGrid>
+            </Layout.Section>
+            <Layout.Section>
+              <IngestionCard ingestion={ingestion} />
             </Layout.Section>
             <Layout.Section>
               <Card padding="0">
@@ -83,6 +97,45 @@ export default function Home() {
         ) : null}
       </BlockStack>
     </Page>
+  );
+}
+
+function IngestionCard({ ingestion }: { ingestion: IngestionStatus }) {
+  const { backfill } = ingestion;
+  const progress = backfill.total > 0 ? Math.min(100, Math.round((backfill.ordersDone / backfill.total) * 100)) : 0;
+  const label: Record<string, string> = {
+    idle: "Not started",
+    running: "Shopify is preparing the export",
+    importing: "Importing orders",
+    completed: "Complete",
+    failed: "Failed",
+  };
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <Text as="h3" variant="headingMd">
+          Order import
+        </Text>
+        <Text as="p">
+          {label[backfill.status] ?? backfill.status} · {ingestion.ordersStored} orders stored
+          {backfill.total ? ` · ${backfill.ordersDone} of ${backfill.total} imported` : ""}
+        </Text>
+        {backfill.status === "running" || backfill.status === "importing" ? (
+          <ProgressBar progress={backfill.status === "running" ? 5 : progress} ariaLabelledBy="backfill-progress-label" tone="primary" />
+        ) : null}
+        <span id="backfill-progress-label" hidden>
+          Order import progress
+        </span>
+        {backfill.error ? (
+          <Banner tone="critical" title="The import stopped">
+            <p>{backfill.error}</p>
+          </Banner>
+        ) : null}
+        <Text as="p" tone="subdued" variant="bodySm">
+          Orders stay current through webhooks{ingestion.lastReconciledAt ? `; last reconciled ${new Date(ingestion.lastReconciledAt).toLocaleString("en")}` : ""}.
+        </Text>
+      </BlockStack>
+    </Card>
   );
 }
 

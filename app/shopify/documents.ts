@@ -237,3 +237,107 @@ export const ORDERS_UPDATED_SINCE_QUERY = `#graphql
     }
   }
 `;
+
+/**
+ * The backfill's bulk query: every order with what its context needs. Bulk queries allow at
+ * most 5 connections and 2 levels of nesting (orders -> lineItems), so two things are left to
+ * single-order ingestion (webhooks, reconciliation, "Refresh from Shopify"): order events and
+ * the line items of each fulfillment order. Lists (transactions, fulfillments, refunds) are
+ * plain fields.
+ */
+export const BULK_ORDERS_QUERY = `#graphql
+  query BulkOrders {
+    orders {
+      edges {
+        node {
+          id
+          legacyResourceId
+          name
+          createdAt
+          updatedAt
+          processedAt
+          cancelledAt
+          cancelReason
+          closedAt
+          note
+          tags
+          test
+          email
+          phone
+          currencyCode
+          presentmentCurrencyCode
+          displayFinancialStatus
+          displayFulfillmentStatus
+          customer { id displayName defaultEmailAddress { emailAddress } defaultPhoneNumber { phoneNumber } }
+          shippingAddress { name address1 address2 city province zip country countryCodeV2 phone }
+          subtotalPriceSet { shopMoney { amount currencyCode } presentmentMoney { amount currencyCode } }
+          totalShippingPriceSet { shopMoney { amount currencyCode } presentmentMoney { amount currencyCode } }
+          totalTaxSet { shopMoney { amount currencyCode } presentmentMoney { amount currencyCode } }
+          totalDiscountsSet { shopMoney { amount currencyCode } presentmentMoney { amount currencyCode } }
+          totalPriceSet { shopMoney { amount currencyCode } presentmentMoney { amount currencyCode } }
+          currentTotalPriceSet { shopMoney { amount currencyCode } presentmentMoney { amount currencyCode } }
+          totalRefundedSet { shopMoney { amount currencyCode } presentmentMoney { amount currencyCode } }
+          totalOutstandingSet { shopMoney { amount currencyCode } presentmentMoney { amount currencyCode } }
+          totalReceivedSet { shopMoney { amount currencyCode } presentmentMoney { amount currencyCode } }
+          fulfillments { id name status displayStatus createdAt updatedAt inTransitAt deliveredAt trackingInfo { company number url } }
+          transactions { id kind status gateway errorCode createdAt processedAt amountSet { shopMoney { amount currencyCode } presentmentMoney { amount currencyCode } } }
+          refunds { id createdAt note totalRefundedSet { shopMoney { amount currencyCode } presentmentMoney { amount currencyCode } } }
+          lineItems {
+            edges {
+              node { id title sku quantity currentQuantity variantTitle originalUnitPriceSet { shopMoney { amount currencyCode } presentmentMoney { amount currencyCode } } }
+            }
+          }
+          fulfillmentOrders {
+            edges {
+              node {
+                id
+                status
+                requestStatus
+                createdAt
+                updatedAt
+                assignedLocation { name }
+                fulfillmentHolds { id reason reasonNotes }
+              }
+            }
+          }
+          returns {
+            edges {
+              node { id name status createdAt closedAt totalQuantity }
+            }
+          }
+        }
+      }
+    }
+  }
+`;
+
+export const BULK_OPERATION_RUN_QUERY = `#graphql
+  mutation BulkOperationRunQuery($query: String!) {
+    bulkOperationRunQuery(query: $query) {
+      bulkOperation {
+        id
+        status
+      }
+      userErrors {
+        field
+        message
+        code
+      }
+    }
+  }
+`;
+
+export const BULK_OPERATION_STATUS_QUERY = `#graphql
+  query BulkOperationStatus($id: ID!) {
+    bulkOperation(id: $id) {
+      id
+      status
+      errorCode
+      objectCount
+      rootObjectCount
+      url
+      partialDataUrl
+      completedAt
+    }
+  }
+`;

@@ -4,6 +4,8 @@ import prisma from "../db.server";
 import { logger } from "../lib/logger.server";
 import { scopedDb } from "../lib/tenancy.server";
 import { seedRoles } from "../rbac/seed-roles.server";
+import { enqueue } from "../jobs/enqueue.server";
+import { workerStarted } from "../jobs/worker-state";
 import { SHOP_DETAILS_QUERY } from "../shopify/documents";
 
 export interface RecordInstallOptions {
@@ -48,6 +50,7 @@ export async function recordInstall({ session, admin }: RecordInstallOptions): P
     const shop = await prisma.shop.upsert({ where: { domain: session.shop }, create: { domain: session.shop, ...fields }, update: fields });
     await seedRoles({ db: scopedDb(shop.id) });
     logger.info({ shop: session.shop }, "shop installed");
+    await startBackfill(session.shop);
   } else {
     await prisma.shop.update({
       where: { domain: session.shop },
@@ -56,5 +59,15 @@ export async function recordInstall({ session, admin }: RecordInstallOptions): P
         ...(existing.uninstalledAt ? { uninstalledAt: null, installedAt: new Date() } : {}),
       },
     });
+  }
+}
+
+/** The first install imports the store's orders (app/backfill); best effort, retried by hand from Home. */
+async function startBackfill(shopDomain: string): Promise<void> {
+  if (!workerStarted()) return;
+  try {
+    await enqueue("backfill", { shopDomain }, { singletonKey: shopDomain });
+  } catch (error) {
+    logger.warn({ shop: shopDomain, err: (error as Error).message }, "backfill not started");
   }
 }

@@ -1,0 +1,100 @@
+/**
+ * Backfill on install through a Bulk Operation (the backfill.process job, re-entered until done):
+ *   idle/failed -> start bulkOperationRunQuery -> running
+ *   running     -> poll bulkOperation(id) (the bulk_operations/finish webhook also wakes us)
+ *   completed   -> stream the JSONL, store each order, checkpoint progress -> done
+ * Progress (orders stored, lines read) is checkpointed, so a crash resumes where it stopped;
+ * re-storing an order is harmless (unchanged data writes nothing).
+ */
+import { Readable } from "node:stream";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
+import prisma from "../db.server";
+import { AppError, fieldErrors } from "../lib/app-error";
+import { logger } from "../lib/logger.server";
+import { scopedDb } from "../lib/tenancy.server";
+import { ZOrderContext } from "../orders/schema";
+import { storeOrderContext } from "../orders/store-order-context.server";
+import { assertNoUserErrors, type AdminClient } from "../shopify/admin-client.server";
+import { BULK_OPERATION_RUN_QUERY, BULK_OPERATION_STATUS_QUERY, BULK_ORDERS_QUERY } from "../shopify/documents";
+import { assembleOrders } from "./jsonl-orders";
+
+export type BackfillStep = "started" | "waiting" | "imported" | "failed" | "done";
+
+interface BulkStatus {
+  bulkOperation: { id: string; status: string; errorCode: string | null; objectCount: string; rootObjectCount: string; url: string | null } | null;
+}
+
+const CHECKPOINT_EVERY = 100;
+
+export async function runBackfill({ shopDomain, client, fetchFile = fetch }: { shopDomain: string; client: AdminClient; fetchFile?: typeof fetch }): Promise<BackfillStep> {
+  const shop = await prisma.shop.findUnique({ where: { domain: shopDomain } });
+  if (!shop || shop.uninstalledAt) return "done";
+  const db = scopedDb(shop.id);
+  const state = await db.ingestionState.upsert({ where: { shopId: shop.id }, create: { shopId: shop.id }, update: {} });
+
+  if (state.backfillStatus === "completed") return "done";
+
+  if (state.backfillStatus === "idle" || state.backfillStatus === "failed") {
+    const data = await client.request<{ bulkOperationRunQuery: { bulkOperation: { id: string } | null; userErrors: Array<{ field: string[] | null; message: string; code: string | null }> } }>(
+      "BulkOperationRunQuery",
+      BULK_OPERATION_RUN_QUERY,
+      { query: BULK_ORDERS_QUERY.replace("#graphql", "") },
+      10,
+    );
+    assertNoUserErrors("bulkOperationRunQuery", data.bulkOperationRunQuery);
+    await db.ingestionState.update({
+      where: { shopId: shop.id },
+      data: {
+        backfillStatus: "running",
+        bulkOperationId: data.bulkOperationRunQuery.bulkOperation!.id,
+        backfillStartedAt: new Date(),
+        backfillCompletedAt: null,
+        backfillOrdersDone: 0,
+        backfillLinesDone: 0,
+        backfillObjectCount: 0,
+        backfillError: null,
+      },
+    });
+    return "started";
+  }
+
+  const status = await client.request<BulkStatus>("BulkOperationStatus", BULK_OPERATION_STATUS_QUERY, { id: state.bulkOperationId }, 1);
+  const operation = status.bulkOperation;
+  if (!operation) return fail(shop.id, "The bulk operation is gone");
+  if (operation.status === "CREATED" || operation.status === "RUNNING") {
+    await db.ingestionState.update({ where: { shopId: shop.id }, data: { backfillObjectCount: Number(operation.rootObjectCount || 0) } });
+    return "waiting";
+  }
+  if (operation.status !== "COMPLETED") return fail(shop.id, `Bulk operation ${operation.status.toLowerCase()}${operation.errorCode ? ` (${operation.errorCode})` : ""}`);
+
+  const total = Number(operation.rootObjectCount || 0);
+  await db.ingestionState.update({ where: { shopId: shop.id }, data: { backfillStatus: "importing", backfillObjectCount: total } });
+  if (operation.url) {
+    const response = await fetchFile(operation.url);
+    if (!response.ok || !response.body) throw new AppError("UPSTREAM", `Bulk result download failed (${response.status})`);
+    const input = Readable.fromWeb(response.body as unknown as WebReadableStream);
+    let done = state.backfillOrdersDone;
+    let lastLine = state.backfillLinesDone;
+    for await (const { order, line } of assembleOrders(input, { skipLines: state.backfillLinesDone })) {
+      const parsed = ZOrderContext.safeParse({ ...order, events: { nodes: [] } });
+      if (!parsed.success) {
+        logger.warn({ shop: shopDomain, line, fields: fieldErrors(parsed.error.issues) }, "backfill skipped an order it could not read");
+      } else {
+        await storeOrderContext({ db, order: parsed.data });
+      }
+      done++;
+      lastLine = line;
+      if (done % CHECKPOINT_EVERY === 0) {
+        await db.ingestionState.update({ where: { shopId: shop.id }, data: { backfillOrdersDone: done, backfillLinesDone: lastLine } });
+      }
+    }
+    await db.ingestionState.update({ where: { shopId: shop.id }, data: { backfillOrdersDone: done, backfillLinesDone: lastLine } });
+  }
+  await db.ingestionState.update({ where: { shopId: shop.id }, data: { backfillStatus: "completed", backfillCompletedAt: new Date(), reconcileCursor: new Date() } });
+  return "imported";
+}
+
+async function fail(shopId: string, message: string): Promise<BackfillStep> {
+  await scopedDb(shopId).ingestionState.update({ where: { shopId }, data: { backfillStatus: "failed", backfillError: message } });
+  return "failed";
+}
