@@ -3,7 +3,8 @@
  * app, starts the embedded database, migrates, seeds the demo store in the local Shopify
  * sandbox, starts the app against it and prints the URL to open.
  *
- *   PORT (3000)  SANDBOX_PORT (4010)  SANDBOX_ORDERS (250)  SANDBOX_SEED (42)  --no-build
+ *   PORT (3000)  SANDBOX_PORT (4010)  SANDBOX_ORDERS (250)  SANDBOX_SEED (42)
+ *   SANDBOX_BULK_DELAY_MS (1500: how long Shopify "prepares" a bulk export)  --no-build
  */
 import { spawn } from "node:child_process";
 import { join } from "node:path";
@@ -43,6 +44,7 @@ runMain(async () => {
   const sandboxPort = intFromEnv("SANDBOX_PORT", DEFAULT_SANDBOX_PORT, 1, 65535);
   const orderCount = intFromEnv("SANDBOX_ORDERS", 250, 0, 100_000);
   const seed = intFromEnv("SANDBOX_SEED", 42, 0, 2 ** 31 - 1);
+  const bulkDelayMs = intFromEnv("SANDBOX_BULK_DELAY_MS", 1500, 0, 600_000);
 
   if (!process.argv.includes("--no-build")) {
     console.log("building the app...");
@@ -60,6 +62,8 @@ runMain(async () => {
     appUrl,
     scopes: SANDBOX_SCOPES,
     port: sandboxPort,
+    // Like Shopify, a bulk export takes a moment: the Home page shows the import progressing.
+    bulk: { delayMs: bulkDelayMs },
   }).catch((error: Error) => {
     throw new BootError(`sandbox: ${error.message}`);
   });

@@ -1,6 +1,6 @@
 /**
  * Backfill on install through a Bulk Operation (the backfill.process job, re-entered until done):
- *   idle/failed -> start bulkOperationRunQuery -> running
+ *   idle/queued/failed -> start bulkOperationRunQuery -> running
  *   running     -> poll bulkOperation(id) (the bulk_operations/finish webhook also wakes us)
  *   completed   -> stream the JSONL, store each order, checkpoint progress -> done
  * Progress (orders stored, lines read) is checkpointed, so a crash resumes where it stopped;
@@ -34,7 +34,7 @@ export async function runBackfill({ shopDomain, client, fetchFile = fetch }: { s
 
   if (state.backfillStatus === "completed") return "done";
 
-  if (state.backfillStatus === "idle" || state.backfillStatus === "failed") {
+  if (state.backfillStatus === "idle" || state.backfillStatus === "queued" || state.backfillStatus === "failed") {
     const data = await client.request<{ bulkOperationRunQuery: { bulkOperation: { id: string } | null; userErrors: Array<{ field: string[] | null; message: string; code: string | null }> } }>(
       "BulkOperationRunQuery",
       BULK_OPERATION_RUN_QUERY,

@@ -2,6 +2,7 @@
  * Registers the job handlers. Started once per app process (server/boot.ts through
  * entry.server's startBackgroundWork) and by tests that exercise the queue end to end.
  */
+import type PgBoss from "pg-boss";
 import prisma from "../db.server";
 import { logger } from "../lib/logger.server";
 import { scopedDb } from "../lib/tenancy.server";
@@ -20,34 +21,48 @@ export interface WorkerOptions {
   clientFor?: (shopDomain: string) => Promise<AdminClient>;
 }
 
+/** Wraps a handler so a failure is logged (with the queue) before pg-boss schedules its retry. */
+function logged<T>(queue: string, handler: (job: T) => Promise<void>) {
+  return async ([job]: T[]) => {
+    try {
+      await handler(job);
+    } catch (error) {
+      logger.warn({ queue, err: (error as Error).message }, "job failed; pg-boss will retry");
+      throw error;
+    }
+  };
+}
+
 export async function startWorker({ clientFor = offlineClient }: WorkerOptions = {}): Promise<void> {
   if (!markWorkerStarted()) return;
   const boss = await getBoss();
+  logger.info("job worker started");
 
-  await boss.work(QUEUES.webhook.name, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
+  await boss.work(QUEUES.webhook.name, { batchSize: 1, pollingIntervalSeconds: 1 }, logged(QUEUES.webhook.name, async (job: PgBoss.Job<unknown>) => {
     const { deliveryId } = QUEUES.webhook.payload.parse(job.data);
     await processDelivery({ deliveryId, correlationId: `job-${job.id}`, clientFor });
-  });
+  }));
 
-  await boss.work(QUEUES.orderIngest.name, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
+  await boss.work(QUEUES.orderIngest.name, { batchSize: 1, pollingIntervalSeconds: 1 }, logged(QUEUES.orderIngest.name, async (job: PgBoss.Job<unknown>) => {
     const { shopDomain, shopifyId } = QUEUES.orderIngest.payload.parse(job.data);
     const shop = await prisma.shop.findUnique({ where: { domain: shopDomain } });
     if (!shop || shop.uninstalledAt) return;
     const result = await ingestOrder({ db: scopedDb(shop.id), client: await clientFor(shopDomain), shopifyId });
     logger.debug({ shop: shopDomain, order: shopifyId, outcome: result.outcome }, "order ingested");
-  });
+  }));
 
-  await boss.work(QUEUES.backfill.name, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
+  await boss.work(QUEUES.backfill.name, { batchSize: 1, pollingIntervalSeconds: 1 }, logged(QUEUES.backfill.name, async (job: PgBoss.Job<unknown>) => {
     const { shopDomain } = QUEUES.backfill.payload.parse(job.data);
     const step = await runBackfill({ shopDomain, client: await clientFor(shopDomain) });
+    logger.info({ shop: shopDomain, step }, "backfill step");
     // Still running at Shopify: look again shortly (the finish webhook may come first).
     if (step === "started" || step === "waiting") await enqueue("backfill", { shopDomain }, { startAfter: 2 });
-  });
+  }));
 
-  await boss.work(QUEUES.reconcile.name, { batchSize: 1, pollingIntervalSeconds: 5 }, async ([job]) => {
+  await boss.work(QUEUES.reconcile.name, { batchSize: 1, pollingIntervalSeconds: 5 }, logged(QUEUES.reconcile.name, async (job: PgBoss.Job<unknown>) => {
     const { shopDomain } = QUEUES.reconcile.payload.parse(job.data ?? {});
     await runMaintenance({ clientFor, shopDomain });
-  });
+  }));
   // Webhook delivery is not guaranteed: every 10 minutes, heal from Shopify's own state.
   await boss.schedule(QUEUES.reconcile.name, "*/10 * * * *", {});
 }

@@ -24,7 +24,7 @@ export const loader = ({ request }: LoaderFunctionArgs) =>
 export default function Home() {
   const { overview, error, ingestion } = useLoaderData<typeof loader>();
   const revalidator = useRevalidator();
-  const importing = ingestion.backfill.status === "running" || ingestion.backfill.status === "importing";
+  const importing = ["queued", "running", "importing"].includes(ingestion.backfill.status);
   useEffect(() => {
     // While the backfill runs, refresh its progress every few seconds.
     if (!importing) return;
@@ -105,6 +105,7 @@ function IngestionCard({ ingestion }: { ingestion: IngestionStatus }) {
   const progress = backfill.total > 0 ? Math.min(100, Math.round((backfill.ordersDone / backfill.total) * 100)) : 0;
   const label: Record<string, string> = {
     idle: "Not started",
+    queued: "Waiting to start",
     running: "Shopify is preparing the export",
     importing: "Importing orders",
     completed: "Complete",
@@ -120,8 +121,8 @@ function IngestionCard({ ingestion }: { ingestion: IngestionStatus }) {
           {label[backfill.status] ?? backfill.status} · {ingestion.ordersStored} orders stored
           {backfill.total ? ` · ${backfill.ordersDone} of ${backfill.total} imported` : ""}
         </Text>
-        {backfill.status === "running" || backfill.status === "importing" ? (
-          <ProgressBar progress={backfill.status === "running" ? 5 : progress} ariaLabelledBy="backfill-progress-label" tone="primary" />
+        {["queued", "running", "importing"].includes(backfill.status) ? (
+          <ProgressBar progress={backfill.status === "importing" ? progress : backfill.status === "running" ? 5 : 0} ariaLabelledBy="backfill-progress-label" tone="primary" />
         ) : null}
         <span id="backfill-progress-label" hidden>
           Order import progress

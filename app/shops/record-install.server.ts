@@ -50,7 +50,7 @@ export async function recordInstall({ session, admin }: RecordInstallOptions): P
     const shop = await prisma.shop.upsert({ where: { domain: session.shop }, create: { domain: session.shop, ...fields }, update: fields });
     await seedRoles({ db: scopedDb(shop.id) });
     logger.info({ shop: session.shop }, "shop installed");
-    await startBackfill(session.shop);
+    await startBackfill(shop.id, session.shop);
   } else {
     await prisma.shop.update({
       where: { domain: session.shop },
@@ -63,9 +63,14 @@ export async function recordInstall({ session, admin }: RecordInstallOptions): P
 }
 
 /** The first install imports the store's orders (app/backfill); best effort, retried by hand from Home. */
-async function startBackfill(shopDomain: string): Promise<void> {
-  if (!workerStarted()) return;
+async function startBackfill(shopId: string, shopDomain: string): Promise<void> {
+  if (!workerStarted()) {
+    logger.info({ shop: shopDomain }, "no job worker in this process: backfill not started");
+    return;
+  }
   try {
+    // Queued is visible at once: Home shows the import waiting and follows it from there.
+    await scopedDb(shopId).ingestionState.upsert({ where: { shopId }, create: { shopId, backfillStatus: "queued" }, update: {} });
     await enqueue("backfill", { shopDomain }, { singletonKey: shopDomain });
   } catch (error) {
     logger.warn({ shop: shopDomain, err: (error as Error).message }, "backfill not started");
