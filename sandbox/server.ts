@@ -5,21 +5,35 @@
  *   GET  /session-token?shop=&user=                  App Bridge id tokens for the stand-in
  *   GET  /app-bridge.js                              the App Bridge stand-in script
  *   GET  /admin/:shop?user=                          "open the app in the admin"
+ *   GET  /bulk/:token.jsonl                          a bulk operation's result (its `url`)
  *   POST /_sandbox/webhooks                          deliver a signed webhook to the app
+ *   POST /_sandbox/orders/:id/change  {change}       change an order; the webhooks go out
+ *   POST /_sandbox/orders             {archetype?}   place a new order (orders/create)
+ *   GET  /_sandbox/webhooks                          the automatic deliveries so far
  * The app reaches it only through a fetch redirect installed by the sandbox launcher or the
  * test setup (sandbox/fetch-redirect.ts): app code is the production code, unchanged.
+ *
+ * Webhooks go out on their own like Shopify's: when a bulk operation finishes
+ * (bulk_operations/finish) and when the store publishes an event (the change API in
+ * sandbox/changes.ts). Each is recorded in `deliveries`; topics the app's shopify.app.toml does
+ * not subscribe to are recorded as skipped, and `webhooks: false` records without sending.
  */
-import { readFileSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { createReadStream, readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { issueAccessToken, verifyAccessToken } from "./access-tokens";
 import { SANDBOX_STAFF } from "./config";
+import { OrderChangeError, changeOrder, createOrder, type CreateOrderOptions, type OrderChange, type OrderChangeResult } from "./changes";
 import { createAdminApi } from "./graphql/admin-api";
+import type { BulkOptions } from "./graphql/bulk";
 import { ADMIN_API_VERSION } from "./graphql/schema";
 import { signSessionToken, verifyJwt } from "./session-token";
-import type { SandboxStore } from "./store/store";
+import { normalizeDomain, type SandboxStore } from "./store/store";
+import type { OrderRecord } from "./store/types";
+import { bulkOperationFinishPayload } from "./webhook-payloads";
 import { deliverWebhook, readWebhookSubscriptions, type WebhookDelivery } from "./webhooks";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -39,6 +53,35 @@ export interface SandboxServerOptions {
   maximumAvailable?: number;
   /** Offline access token lifetime in seconds (expiring offline tokens: one hour). */
   offlineTokenTtl?: number;
+  /** Send webhooks on their own (bulk operations finishing, order changes); default true. */
+  webhooks?: boolean;
+  /** Called with every automatic webhook once it was sent, skipped or refused. */
+  onWebhook?: (record: WebhookRecord) => void;
+  /** The app config whose [[webhooks.subscriptions]] route deliveries; the repo's shopify.app.toml by default. */
+  appConfigPath?: string;
+  /** Extra topic -> URI routes on top of the app config (tests subscribe here). */
+  webhookSubscriptions?: Readonly<Record<string, string>>;
+  /** Bulk operation timing and limits (graphql/bulk.ts); results are served by this server. */
+  bulk?: Omit<BulkOptions, "resultUrl">;
+}
+
+/** One automatic webhook: what was sent where, and what the app answered. */
+export interface WebhookRecord {
+  topic: string;
+  shop: string;
+  payload: unknown;
+  webhookId: string;
+  eventId: string;
+  triggeredAt: string;
+  /** The app URL it went to; null when the app's config does not subscribe to the topic. */
+  url: string | null;
+  /**
+   * pending: queued; delivered: the app answered 2xx; failed: another status or no answer;
+   * skipped: no subscription for the topic; disabled: the server runs with `webhooks: false`.
+   */
+  status: "pending" | "delivered" | "failed" | "skipped" | "disabled";
+  response: { status: number; body: string } | null;
+  error: string | null;
 }
 
 export interface SandboxServer {
@@ -49,21 +92,36 @@ export interface SandboxServer {
   /** Sends a signed webhook to the URI the app's shopify.app.toml declares for the topic. */
   sendWebhook(delivery: WebhookDelivery): Promise<{ status: number; body: string }>;
   issueSessionToken(shop: string, userId?: number): string;
+  /** The automatic webhooks so far (the latest 5,000), oldest first. */
+  readonly deliveries: readonly WebhookRecord[];
+  /** Resolves once every queued automatic webhook has been sent (or skipped). */
+  webhooksIdle(): Promise<void>;
+  /** Changes an order (sandbox/changes.ts) and resolves once its webhooks were delivered. */
+  changeOrder(shop: string, orderId: string | number, change: OrderChange): Promise<{ order: OrderRecord; webhooks: WebhookRecord[] }>;
+  /** Places a new order and resolves once orders/create (and orders/paid) were delivered. */
+  createOrder(shop: string, options?: CreateOrderOptions): Promise<{ order: OrderRecord; webhooks: WebhookRecord[] }>;
+  /** Runs bulk operations still CREATED (`bulk.manual`), waits for all, and for their finish webhooks. */
+  completeBulkOperations(): Promise<void>;
   close(): Promise<void>;
 }
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
+const MAX_DELIVERY_LOG = 5_000;
 
 export async function startSandboxServer(options: SandboxServerOptions): Promise<SandboxServer> {
+  let publicUrl = "http://127.0.0.1";
   const adminApi = createAdminApi({
     store: options.store,
     restoreRate: options.restoreRate,
     maximumAvailable: options.maximumAvailable,
+    bulk: { ...options.bulk, resultUrl: (token) => `${publicUrl}/bulk/${token}.jsonl` },
   });
   const appUrl = options.appUrl.replace(/\/$/, "");
-  const subscriptions = readWebhookSubscriptions(join(ROOT, "shopify.app.toml"));
+  const subscriptions = readWebhookSubscriptions(options.appConfigPath ?? join(ROOT, "shopify.app.toml"));
+  for (const [topic, uri] of Object.entries(options.webhookSubscriptions ?? {})) subscriptions.set(topic, uri);
   const appBridgeScript = readFileSync(join(here, "public", "app-bridge.js"), "utf8");
   const offlineTtl = options.offlineTokenTtl ?? 3600;
+  const store = options.store;
 
   const issueSessionToken = (shop: string, userId = SANDBOX_STAFF[0].id) =>
     signSessionToken({ shop, apiKey: options.apiKey, apiSecret: options.apiSecret, userId });
@@ -73,6 +131,86 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
     if (!uri) throw new Error(`shopify.app.toml declares no subscription for ${delivery.topic}`);
     return deliverWebhook(new URL(uri, `${appUrl}/`).toString(), delivery, options.apiSecret);
   };
+
+  // ---- automatic webhooks ----
+  const deliveries: WebhookRecord[] = [];
+  const sent = new WeakMap<WebhookRecord, Promise<void>>();
+  let capturing: WebhookRecord[] | null = null;
+  let queue: Promise<void> = Promise.resolve();
+
+  const emitWebhook = (shop: string, topic: string, payload: unknown): WebhookRecord => {
+    const uri = subscriptions.get(topic);
+    const record: WebhookRecord = {
+      topic,
+      shop,
+      payload,
+      webhookId: randomUUID(),
+      eventId: randomUUID(),
+      triggeredAt: new Date().toISOString(),
+      url: uri ? new URL(uri, `${appUrl}/`).toString() : null,
+      status: "pending",
+      response: null,
+      error: null,
+    };
+    deliveries.push(record);
+    // A long-running sandbox keeps the most recent deliveries only.
+    if (deliveries.length > MAX_DELIVERY_LOG) deliveries.splice(0, deliveries.length - MAX_DELIVERY_LOG);
+    capturing?.push(record);
+    const deliver = async () => {
+      if (options.webhooks === false) record.status = "disabled";
+      else if (!record.url) record.status = "skipped";
+      else {
+        try {
+          const delivery = { topic, shop, payload, webhookId: record.webhookId, eventId: record.eventId, triggeredAt: record.triggeredAt };
+          record.response = await deliverWebhook(record.url, delivery, options.apiSecret);
+          record.status = record.response.status >= 200 && record.response.status < 300 ? "delivered" : "failed";
+        } catch (error) {
+          record.status = "failed";
+          record.error = error instanceof Error ? error.message : String(error);
+        }
+      }
+      options.onWebhook?.(record);
+    };
+    // One at a time, in the order they happened.
+    const done = queue.then(deliver, deliver);
+    queue = done;
+    sent.set(record, done);
+    return record;
+  };
+
+  const webhooksIdle = async () => {
+    let last: Promise<void> | null = null;
+    while (last !== queue) {
+      last = queue;
+      await last;
+    }
+  };
+
+  const stopStoreEvents = store.subscribe((event) => {
+    emitWebhook(event.domain, event.topic, event.payload);
+  });
+  const stopBulkEvents = adminApi.bulk.onFinish((operation, domain) => {
+    const shop = store.getShop(domain)?.shop;
+    if (shop) emitWebhook(shop.myshopifyDomain, "bulk_operations/finish", bulkOperationFinishPayload(operation, shop));
+  });
+
+  /** Runs a change and waits for the webhooks it caused. */
+  const withWebhooks = async (apply: () => OrderChangeResult) => {
+    const records: WebhookRecord[] = [];
+    capturing = records;
+    let result: OrderChangeResult;
+    try {
+      result = apply();
+    } finally {
+      capturing = null;
+    }
+    await Promise.all(records.map((record) => sent.get(record)));
+    return { order: result.order, webhooks: records };
+  };
+  const changeOrderAndDeliver = (shop: string, orderId: string | number, change: OrderChange) =>
+    withWebhooks(() => changeOrder(store, normalizeDomain(shop), orderId, change));
+  const createOrderAndDeliver = (shop: string, createOptions: CreateOrderOptions = {}) =>
+    withWebhooks(() => createOrder(store, normalizeDomain(shop), createOptions));
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://sandbox.local");
@@ -120,11 +258,78 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
       return json(res, 200, await sendWebhook(delivery));
     }
 
+    if (path === "/_sandbox/webhooks" && req.method === "GET") return json(res, 200, { deliveries: deliveries.map(describeDelivery) });
+
+    const bulkMatch = /^\/bulk\/([A-Za-z0-9_-]+)\.jsonl$/.exec(path);
+    if (bulkMatch && (req.method === "GET" || req.method === "HEAD")) {
+      const file = adminApi.bulk.resultFile(bulkMatch[1] as string);
+      if (!file) return send(res, 404, "The requested file was not found or has expired.", { "Content-Type": "text/plain" });
+      res.writeHead(200, {
+        "Content-Type": "application/jsonl",
+        "Content-Length": String(file.size),
+        "Content-Disposition": `attachment; filename="bulk-${bulkMatch[1]}.jsonl"`,
+      });
+      if (req.method === "HEAD") return void res.end();
+      const stream = createReadStream(file.path);
+      stream.on("error", () => res.destroy());
+      return void stream.pipe(res);
+    }
+
+    const changeMatch = /^\/_sandbox\/orders\/([^/]+)\/change$/.exec(path);
+    if (changeMatch && req.method === "POST") {
+      const body = parseJsonObject(await readBody(req));
+      const shop = pickShop(body?.["shop"] ?? url.searchParams.get("shop"));
+      if (!body || !shop) return json(res, 400, { error: body ? shopError() : "body must be a JSON object" });
+      const change = (body["change"] ?? body) as OrderChange;
+      return respondToChange(res, 200, () => changeOrderAndDeliver(shop, decodeURIComponent(changeMatch[1] as string), change));
+    }
+
+    if (path === "/_sandbox/orders" && req.method === "POST") {
+      const body = parseJsonObject((await readBody(req)) || "{}");
+      const shop = pickShop(body?.["shop"] ?? url.searchParams.get("shop"));
+      if (!body || !shop) return json(res, 400, { error: body ? shopError() : "body must be a JSON object" });
+      const archetype = body["archetype"] as CreateOrderOptions["archetype"];
+      return respondToChange(res, 201, () => createOrderAndDeliver(shop, archetype ? { archetype } : {}));
+    }
+
     if (path === "/_sandbox/health") return json(res, 200, { ok: true, shops: options.store.listShops().map((shop) => shop.myshopifyDomain) });
 
     if (path === "/") return send(res, 200, indexPage(options.store), { "Content-Type": "text/html; charset=utf-8" });
 
     return json(res, 404, { errors: "Not Found" });
+  }
+
+  /** The shop a request names, or the store's only shop. */
+  function pickShop(named: unknown): string | null {
+    if (typeof named === "string" && named !== "") return store.getShop(named) ? normalizeDomain(named) : null;
+    const shops = store.listShops();
+    return shops.length === 1 ? (shops[0] as { myshopifyDomain: string }).myshopifyDomain : null;
+  }
+
+  function shopError(): string {
+    return `name a shop ("shop" in the body or ?shop=): one of ${store.listShops().map((shop) => shop.myshopifyDomain).join(", ")}`;
+  }
+
+  async function respondToChange(res: ServerResponse, status: number, run: () => Promise<{ order: OrderRecord; webhooks: WebhookRecord[] }>) {
+    try {
+      const { order, webhooks } = await run();
+      return json(res, status, {
+        order: {
+          id: order.id,
+          legacyResourceId: order.legacyResourceId,
+          name: order.name,
+          updatedAt: order.updatedAt,
+          displayFinancialStatus: order.displayFinancialStatus,
+          displayFulfillmentStatus: order.displayFulfillmentStatus,
+          cancelledAt: order.cancelledAt,
+          tags: order.tags,
+        },
+        webhooks: webhooks.map(describeDelivery),
+      });
+    } catch (error) {
+      if (error instanceof OrderChangeError) return json(res, error.code === "NOT_FOUND" ? 404 : 422, { error: error.message });
+      throw error;
+    }
   }
 
   function accessToken(shop: string, raw: string, res: ServerResponse) {
@@ -225,17 +430,62 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
       json(res, 500, { errors: `sandbox error: ${error instanceof Error ? error.message : String(error)}` });
     });
   });
-  await listen(server, options.port ?? 0, options.host ?? "127.0.0.1");
+  try {
+    await listen(server, options.port ?? 0, options.host ?? "127.0.0.1");
+  } catch (error) {
+    stopStoreEvents();
+    stopBulkEvents();
+    await adminApi.bulk.dispose();
+    throw error;
+  }
   const port = (server.address() as AddressInfo).port;
+  publicUrl = `http://127.0.0.1:${port}`;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: publicUrl,
     port,
     store: options.store,
     adminApi,
     sendWebhook,
     issueSessionToken,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    deliveries,
+    webhooksIdle,
+    changeOrder: changeOrderAndDeliver,
+    createOrder: createOrderAndDeliver,
+    completeBulkOperations: async () => {
+      await adminApi.bulk.runPending();
+      await webhooksIdle();
+    },
+    close: async () => {
+      stopStoreEvents();
+      stopBulkEvents();
+      await adminApi.bulk.dispose();
+      await webhooksIdle();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
+}
+
+function describeDelivery(record: WebhookRecord) {
+  return {
+    topic: record.topic,
+    shop: record.shop,
+    status: record.status,
+    url: record.url,
+    webhookId: record.webhookId,
+    triggeredAt: record.triggeredAt,
+    response: record.response ? { status: record.response.status } : null,
+    error: record.error,
+    payload: record.payload,
+  };
+}
+
+function parseJsonObject(raw: string): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(raw);
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

@@ -17,6 +17,7 @@ import {
 } from "graphql";
 import { normalizeDomain, type SandboxStore } from "../store/store";
 import { LeakyBucket, type ThrottleStatus } from "./bucket";
+import { BulkOperations, type BulkOptions } from "./bulk";
 import { MAX_QUERY_COST, analyzeRequestedCost, calculateActualCost, maxCostExceededError, type FieldCost } from "./cost";
 import {
   createDefaultResolvers,
@@ -37,6 +38,8 @@ export interface AdminApiOptions {
   now?: () => number;
   /** Added or replacing resolvers keyed "Type.field" (this is where mutations plug in). */
   resolvers?: ResolverMap;
+  /** Bulk operation timing, result files and limits (see graphql/bulk.ts). */
+  bulk?: BulkOptions;
 }
 
 export interface GraphqlRequestBody {
@@ -66,6 +69,8 @@ export interface AdminApi {
   execute(shopDomain: string, body: GraphqlRequestBody, opts?: ExecuteOptions): Promise<AdminApiResponse>;
   bucket(shopDomain: string): LeakyBucket;
   readonly schema: GraphQLSchema;
+  /** The shops' bulk operations (run, inspect, wait for, dispose of result files). */
+  readonly bulk: BulkOperations;
 }
 
 export const THROTTLED_DOCUMENTATION = "https://shopify.dev/api/usage/rate-limits";
@@ -80,7 +85,9 @@ const DOCUMENT_CACHE_LIMIT = 500;
 export function createAdminApi(options: AdminApiOptions): AdminApi {
   const schema = loadAdminSchema();
   const store = options.store;
-  const resolvers: ResolverMap = { ...createDefaultResolvers(), ...(options.resolvers ?? {}) };
+  let resolvers: ResolverMap = {};
+  const bulk = new BulkOperations({ store, schema, resolvers: () => resolvers, options: options.bulk });
+  resolvers = { ...createDefaultResolvers(), ...bulk.resolvers(), ...(options.resolvers ?? {}) };
   const buckets = new Map<string, LeakyBucket>();
   // Clients send the same few documents over and over; parsing and validating against
   // the 3 MB schema is the expensive part, so remember the outcome per query text.
@@ -194,7 +201,7 @@ export function createAdminApi(options: AdminApiOptions): AdminApi {
     return { status: 200, body: responseBody };
   };
 
-  return { execute: executeRequest, bucket, schema };
+  return { execute: executeRequest, bucket, schema, bulk };
 }
 
 function normalizeVariables(raw: unknown): Record<string, unknown> {

@@ -51,6 +51,12 @@ describe("requested cost", () => {
     expect(requested(`mutation { tagsAdd(id: "gid://shopify/Order/1", tags: ["vip"]) { node { id } userErrors { field message } } }`)).toBe(10);
   });
 
+  it("charges bulkOperationRunQuery 10 like any mutation, whatever its inner query", () => {
+    const inner = "{ orders { edges { node { id lineItems { edges { node { id } } } } } } }";
+    expect(requested(`mutation($q: String!) { bulkOperationRunQuery(query: $q) { bulkOperation { id status url } userErrors { field message code } } }`, { q: inner })).toBe(10);
+    expect(requested(`mutation { bulkOperationCancel(id: "gid://shopify/BulkOperation/1") { bulkOperation { id status } userErrors { message } } }`)).toBe(10);
+  });
+
   it("reports page sizes over 250 and oversized input arrays", () => {
     const analysis = analyzeRequestedCost(schema, parse("{ orders(first: 251) { nodes { id } } }"));
     expect(analysis.errors.map((e) => e.message)).toEqual(["Argument 'first' on Field 'orders' has an invalid value (251). Expected a page size from 0 to 250."]);

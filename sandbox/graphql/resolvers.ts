@@ -59,6 +59,16 @@ export interface RequestContext {
   readonly resolvers: ResolverMap;
   /** Search warnings collected while resolving, reported under `extensions.search`. */
   readonly search: SearchExtension[];
+  /**
+   * Set while a bulk operation runs its query: connections then ignore page sizes and
+   * cursors and return everything (the bulk runner feeds the top-level one in chunks).
+   */
+  readonly bulk?: BulkConnections;
+}
+
+/** How connections resolve during a bulk operation (see graphql/bulk.ts). */
+export interface BulkConnections {
+  connection<T>(items: readonly T[], args: Args, ctx: RequestContext, info: GraphQLResolveInfo, defaultSortKey?: string): Connection<T>;
 }
 
 export type FieldResolver = (source: unknown, args: Args, ctx: RequestContext, info: GraphQLResolveInfo) => unknown;
@@ -133,13 +143,32 @@ export function shapeValue(value: unknown, args: Args, ctx: RequestContext, info
 
 /** A connection over `items` for the field being resolved (its args, sortKey, type names). */
 export function connectionFor<T>(items: readonly T[], args: Args, ctx: RequestContext, info: GraphQLResolveInfo, defaultSortKey?: string): Connection<T> {
+  if (ctx.bulk) return ctx.bulk.connection(items, args, ctx, info, defaultSortKey);
+  return sortedConnection(items, args, ctx, info, defaultSortKey, true);
+}
+
+/** The schema names of the connection being resolved and of its edges. */
+export function connectionTypeNames(info: GraphQLResolveInfo): { connectionTypeName?: string; edgeTypeName?: string } {
   const connectionType = getNullableType(info.returnType);
   const connectionTypeName = isObjectType(connectionType) ? connectionType.name : undefined;
   const edgesField = isObjectType(connectionType) ? connectionType.getFields()["edges"] : undefined;
   const edgeTypeName = edgesField ? getNamedType(edgesField.type).name : undefined;
+  return { connectionTypeName, edgeTypeName };
+}
+
+/** The field's sort order (its sortKey, else `defaultSortKey`) as a sort-value function. */
+export function sortValueOf<T>(args: Args, ctx: RequestContext, defaultSortKey?: string): ((item: T) => SortValue) | undefined {
   const sortKey = typeof args["sortKey"] === "string" ? args["sortKey"] : defaultSortKey;
-  const sortValue = sortKey && sortKey !== "RELEVANCE" ? (item: T) => sortValueFor(sortKey, item, ctx) : undefined;
-  return paginate(items, args as PageArgs, { sortValue, connectionTypeName, edgeTypeName });
+  return sortKey && sortKey !== "RELEVANCE" ? (item: T) => sortValueFor(sortKey, item, ctx) : undefined;
+}
+
+/**
+ * A sorted connection over `items`; `windowed: false` ignores first/last/after/before and
+ * returns every item in order (what bulk operations do).
+ */
+export function sortedConnection<T>(items: readonly T[], args: Args, ctx: RequestContext, info: GraphQLResolveInfo, defaultSortKey: string | undefined, windowed: boolean): Connection<T> {
+  const pageArgs: PageArgs = windowed ? (args as PageArgs) : { reverse: args["reverse"] === true };
+  return paginate(items, pageArgs, { sortValue: sortValueOf<T>(args, ctx, defaultSortKey), ...connectionTypeNames(info), requireWindow: windowed });
 }
 
 function camelCase(sortKey: string): string {

@@ -146,7 +146,7 @@ export function shelfPrice(priceEurCents: number, currencyCode: string): number 
 
 const CURRENCY_SYMBOLS: Readonly<Record<string, string>> = { EUR: "€", USD: "$", GBP: "£", JPY: "¥", CAD: "$", AUD: "$" };
 
-function displayMoney(minor: number, currencyCode: string): string {
+export function displayMoney(minor: number, currencyCode: string): string {
   const symbol = CURRENCY_SYMBOLS[currencyCode] ?? "";
   return `${symbol}${formatMinor(minor, currencyCode)} ${currencyCode}`;
 }
@@ -611,6 +611,8 @@ const ARCHETYPES: Readonly<Record<OrderArchetype, ArchetypeSpec>> = {
 };
 
 const ARCHETYPE_NAMES = Object.keys(ARCHETYPES) as OrderArchetype[];
+/** Every order archetype, e.g. to validate a requested one. */
+export const ORDER_ARCHETYPES: readonly OrderArchetype[] = ARCHETYPE_NAMES;
 const ARCHETYPE_WEIGHTS = ARCHETYPE_NAMES.map((value) => ({ value, weight: ARCHETYPES[value].weight }));
 
 /**
@@ -624,7 +626,8 @@ export function archetypeFor(seed: number, index: number): OrderArchetype {
   return Random.from(seed, index, 0xa7c5).weighted(ARCHETYPE_WEIGHTS);
 }
 
-const STAFF = ["Mara Vogel", "Tim Hartmann", "Sina Okafor", "Jonas Brandt"];
+/** Staff names used as event authors. */
+export const STAFF = ["Mara Vogel", "Tim Hartmann", "Sina Okafor", "Jonas Brandt"];
 
 const HOLD_TEXT: Readonly<Record<FulfillmentHoldReason, string>> = {
   AWAITING_PAYMENT: "Awaiting payment",
@@ -637,7 +640,7 @@ const HOLD_TEXT: Readonly<Record<FulfillmentHoldReason, string>> = {
   UNKNOWN_DELIVERY_DATE: "Unknown delivery date",
 };
 
-const CANCEL_TEXT: Readonly<Record<OrderCancelReason, string>> = {
+export const CANCEL_TEXT: Readonly<Record<OrderCancelReason, string>> = {
   CUSTOMER: "Customer changed or cancelled order",
   DECLINED: "Payment declined",
   FRAUD: "Fraudulent order",
@@ -655,17 +658,17 @@ const RETURN_REASONS: ReadonlyArray<{ reason: ReturnReason; handle: string; name
   { reason: "WRONG_ITEM", handle: "wrong-item", name: "Received the wrong item", id: 106 },
 ];
 
-interface Gateway {
+export interface Gateway {
   readonly gateway: string;
   readonly formatted: string;
   readonly manual: boolean;
   readonly appTitle: string | null;
 }
 
-const CARD_GATEWAY: Gateway = { gateway: "shopify_payments", formatted: "Shopify Payments", manual: false, appTitle: "Shopify Payments" };
+export const CARD_GATEWAY: Gateway = { gateway: "shopify_payments", formatted: "Shopify Payments", manual: false, appTitle: "Shopify Payments" };
 const PAYPAL_GATEWAY: Gateway = { gateway: "paypal", formatted: "PayPal Express Checkout", manual: false, appTitle: "PayPal" };
 const KLARNA_GATEWAY: Gateway = { gateway: "klarna", formatted: "Klarna", manual: false, appTitle: "Klarna" };
-const BANK_GATEWAY: Gateway = { gateway: "manual", formatted: "Bank Deposit", manual: true, appTitle: null };
+export const BANK_GATEWAY: Gateway = { gateway: "manual", formatted: "Bank Deposit", manual: true, appTitle: null };
 
 // ---------------------------------------------------------------------------------------
 // generateOrder
@@ -676,6 +679,10 @@ export interface GenerateOrderOptions {
   index: number;
   shop: ShopRecord;
   now?: Date;
+  /** Overrides the archetype the (seed, index) pair would draw (for orders created later). */
+  archetype?: OrderArchetype;
+  /** Places the order at this time instead of a random age; its story is squeezed up to `now`. */
+  placedAt?: Date;
 }
 
 interface LineDraft {
@@ -720,14 +727,42 @@ interface TransactionDraft {
   expiresAt: number | null;
 }
 
-export function generateOrder({ seed, index, shop, now = DEFAULT_NOW }: GenerateOrderOptions): OrderRecord {
+/** Milliseconds since the epoch of an order's placement: the first draw of its stream. */
+function placementMs(rng: Random, spec: ArchetypeSpec, nowMs: number): number {
+  return nowMs - Math.round((spec.ageDays[0] + rng.next() * (spec.ageDays[1] - spec.ageDays[0])) * DAY);
+}
+
+/**
+ * `createdAt`/`processedAt` of generated order `index` without generating the order (one
+ * random draw), so large lazy stores can be sorted by date cheaply.
+ */
+export function generatedOrderProcessedAt(seed: number, index: number, now: Date = DEFAULT_NOW): DateTimeString {
+  const nowMs = Math.floor(now.getTime() / SECOND) * SECOND;
+  return isoSeconds(placementMs(Random.from(seed, index, 0x0d3e), ARCHETYPES[archetypeFor(seed, index)], nowMs));
+}
+
+/** The index of generated order `legacyId` in its shop's namespace, or null. */
+export function generatedOrderIndex(namespace: number, legacyId: number): number | null {
+  const index = legacyId - namespace * 10_000_000 - 1;
+  return Number.isInteger(index) && index >= 0 && index <= MAX_ORDER_INDEX ? index : null;
+}
+
+/** The index of the generated order owning child record `legacyId` (line items, events...), or null. */
+export function generatedOwnerIndex(namespace: number, legacyId: number): number | null {
+  const offset = legacyId - namespace * 1_000_000_000;
+  if (!Number.isInteger(offset) || offset < 0) return null;
+  const index = Math.floor(offset / 100);
+  return index <= MAX_ORDER_INDEX ? index : null;
+}
+
+export function generateOrder({ seed, index, shop, now = DEFAULT_NOW, archetype: forced, placedAt }: GenerateOrderOptions): OrderRecord {
   if (!Number.isInteger(index) || index < 0 || index > MAX_ORDER_INDEX) {
     throw new RangeError(`order index must be an integer in [0, ${MAX_ORDER_INDEX}], got ${index}`);
   }
   const rng = Random.from(seed, index, 0x0d3e);
   const currency = shop.currencyCode;
   const nowMs = Math.floor(now.getTime() / SECOND) * SECOND;
-  const archetype = archetypeFor(seed, index);
+  const archetype = forced ?? archetypeFor(seed, index);
   const spec = ARCHETYPES[archetype];
   // The first walk through the archetypes also shows their rarer details (failed capture,
   // failed void, failed refund, delivered and in-transit parcels), so any store with at
@@ -743,7 +778,8 @@ export function generateOrder({ seed, index, shop, now = DEFAULT_NOW }: Generate
 
   // Times: never after `now`; later steps take at most half of the time that is left, so
   // the story stays in order even for orders placed minutes ago.
-  const createdMs = nowMs - Math.round((spec.ageDays[0] + rng.next() * (spec.ageDays[1] - spec.ageDays[0])) * DAY);
+  const drawnMs = placementMs(rng, spec, nowMs);
+  const createdMs = placedAt ? Math.min(nowMs, Math.floor(placedAt.getTime() / SECOND) * SECOND) : drawnMs;
   const after = (from: number, minMs: number, maxMs: number) => {
     const wanted = minMs + Math.floor(rng.next() * (maxMs - minMs));
     return from + Math.max(SECOND, Math.min(wanted, Math.floor((nowMs - from) / 2)));
@@ -1697,7 +1733,7 @@ export function generateOrder({ seed, index, shop, now = DEFAULT_NOW }: Generate
   };
 }
 
-function supportedActions(status: FulfillmentOrderStatus, requestStatus: string): FulfillmentOrderSupportedActionRecord[] {
+export function supportedActions(status: FulfillmentOrderStatus, requestStatus: string): FulfillmentOrderSupportedActionRecord[] {
   const actions: FulfillmentOrderSupportedActionRecord["action"][] =
     status === "CLOSED" || status === "CANCELLED"
       ? []

@@ -94,3 +94,48 @@ describe("SandboxStore", () => {
     expect(store.getOrder(A, copy.id)?.note).toBe("replaced");
   });
 });
+
+describe("lazy shops", () => {
+  it("seed 100,000 orders instantly and generate them on demand, deterministically", () => {
+    const started = performance.now();
+    const store = new SandboxStore();
+    store.seedShop({ domain: A, orderCount: 100_000, seed: 1, lazy: true });
+    store.seedShop({ domain: B, orderCount: 10, seed: 2 });
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(store.isLazy(A)).toBe(true);
+    expect(store.isLazy(B)).toBe(false);
+    expect(store.orders(A)).toHaveLength(0);
+    expect(store.orderCount(A)).toBe(100_000);
+    expect(store.nextOrderIndex(A)).toBe(100_000);
+
+    const virtual = store.virtualOrders(A);
+    if (!virtual) throw new Error("not lazy");
+    const eager = generateDemoStore({ seed: 1, orderCount: 3, domain: A });
+    expect(virtual.order(2)).toEqual(eager.orders[2]);
+    expect(virtual.processedAt(2)).toBe(eager.orders[2]?.processedAt);
+    const last = virtual.order(99_999);
+    expect(last.name).toBe("#101000");
+    expect(virtual.indexOf(last.id)).toBe(99_999);
+
+    // Lookups by GID reach generated orders and their records; other shops' ids do not.
+    const line = last.lineItems[0];
+    expect(store.getNode(A, last.id)).toMatchObject({ id: last.id, name: "#101000" });
+    expect(line && store.getNode(A, line.id)).toMatchObject({ id: line?.id, title: line?.title });
+    expect(store.getNode(B, last.id)).toBeUndefined();
+    expect(store.getNode(A, `gid://shopify/Order/${Number(last.legacyResourceId) + 1}`)).toBeUndefined();
+  });
+
+  it("materialize an order when it is written to", () => {
+    const store = new SandboxStore({ now: () => Date.parse("2020-01-01T00:00:00Z") });
+    store.seedShop({ domain: A, orderCount: 1_000, seed: 1, lazy: true });
+    const virtual = store.virtualOrders(A);
+    const id = virtual?.order(500).id ?? "";
+    const order = store.touchOrder(A, id, { action: "tags_added", message: "x" });
+    expect(order.updatedAt > "2026-11-01T00:00:00Z").toBe(true);
+    expect(store.orders(A)).toEqual([order]);
+    expect(virtual?.isMaterialized(500)).toBe(true);
+    expect(virtual?.order(500)).toBe(order);
+    expect(store.getOrder(A, id)).toBe(order);
+    expect(store.orderCount(A)).toBe(1_000);
+  });
+});

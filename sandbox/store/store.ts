@@ -6,7 +6,18 @@
  * through the helpers here (`touchOrder`, `upsertOrder`, `nextLegacyId`, `tick`) so
  * `updatedAt`, the event timeline and the index stay consistent.
  */
-import { DEFAULT_NOW, generateDemoStore, idNamespace, isoSeconds } from "./generator";
+import {
+  DEFAULT_NOW,
+  MAX_ORDER_INDEX,
+  generateDemoStore,
+  generateOrder,
+  generatedOrderIndex,
+  generatedOrderProcessedAt,
+  generatedOwnerIndex,
+  idNamespace,
+  isoSeconds,
+  orderLegacyId,
+} from "./generator";
 import { isRef, legacyIdOf, parseGid, ref, toGid } from "./gid";
 import type { BasicEventRecord, CustomerRecord, Gid, LocationRecord, OrderRecord, Ref, ShopData, ShopRecord, StoreRecord } from "./types";
 
@@ -18,7 +29,42 @@ export interface SeedShopOptions {
   currencyCode?: string;
   /** Clock for the generated history; defaults to the generator's fixed date. */
   now?: Date;
+  /**
+   * Lazy mode for very large stores (benchmarks): the orders are not generated up front but
+   * on demand, deterministically, from (seed, index). See `VirtualOrders` for what sees them.
+   */
+  lazy?: boolean;
 }
+
+/**
+ * The generated orders of a lazily seeded shop. They are visible to bulk operations (the
+ * `orders` root of a bulk query streams them), to `order(id:)`/`node(id:)`/`getNode`, and to
+ * writes: `getOrder` (and so `touchOrder` and the change API) materializes an order into the
+ * shop for good. The regular `orders`/`ordersCount` connections see only materialized and
+ * newly created orders, because filtering 100,000 generated orders per request is too slow.
+ */
+export interface VirtualOrders {
+  /** Number of generated orders (indexes 0 .. count - 1). */
+  readonly count: number;
+  /** Order `index`: its materialized record if it was written to, else a generated copy. */
+  order(index: number): OrderRecord;
+  /** `processedAt` (= `createdAt`) of order `index`, without generating it. */
+  processedAt(index: number): string;
+  legacyId(index: number): number;
+  /** The index of a generated order's GID, or null if the GID is not one of them. */
+  indexOf(gid: string): number | null;
+  /** Whether order `index` was materialized (written to). */
+  isMaterialized(index: number): boolean;
+}
+
+/** Something that happened in a shop that Shopify would announce with a webhook. */
+export interface StoreEvent {
+  domain: string;
+  topic: string;
+  payload: unknown;
+}
+
+export type StoreListener = (event: StoreEvent) => void;
 
 export interface OrderEventInput {
   action: string;
@@ -45,7 +91,22 @@ interface ShopState {
    * ids stay below 1e15), offset per shop so new GIDs stay globally unique like Shopify's.
    */
   idBase: number;
+  /** Present for lazily seeded shops. */
+  virtual: VirtualState | null;
 }
+
+interface VirtualState {
+  seed: number;
+  shop: ShopRecord;
+  now: Date;
+  count: number;
+  namespace: number;
+  /** Recently generated orders and (once looked up) their records by GID, least recently used first. */
+  cache: Map<number, { order: OrderRecord; nodes: Map<Gid, StoreRecord> | null }>;
+}
+
+/** Recently generated orders kept for lookups by GID; a miss just generates the same order again. */
+const VIRTUAL_CACHE_SIZE = 64;
 
 const MUTATION_ID_BASE = 5_000_000_000_000_000;
 
@@ -65,6 +126,7 @@ const SECOND = 1000;
 export class SandboxStore {
   private readonly shops = new Map<string, ShopState>();
   private readonly clock: () => number;
+  private readonly listeners = new Set<StoreListener>();
   private lastIssuedMs = 0;
 
   constructor(options: SandboxStoreOptions = {}) {
@@ -77,7 +139,7 @@ export class SandboxStore {
   addShop(data: ShopData): ShopData {
     const domain = normalizeDomain(data.shop.myshopifyDomain);
     const idBase = MUTATION_ID_BASE + idNamespace(data.seed, domain) * 1_000_000_000;
-    const state: ShopState = { data, nodes: new Map(), maxIds: new Map(), idBase };
+    const state: ShopState = { data, nodes: new Map(), maxIds: new Map(), idBase, virtual: null };
     indexRecord(state, data.shop);
     indexRecord(state, data.app);
     indexRecord(state, data.appInstallation);
@@ -92,16 +154,82 @@ export class SandboxStore {
   }
 
   seedShop(options: SeedShopOptions): ShopData {
-    return this.addShop(
+    const now = options.now ?? DEFAULT_NOW;
+    const lazy = options.lazy === true;
+    if (lazy && (!Number.isInteger(options.orderCount) || options.orderCount < 0 || options.orderCount > MAX_ORDER_INDEX + 1)) {
+      throw new RangeError(`orderCount must be an integer in [0, ${MAX_ORDER_INDEX + 1}], got ${options.orderCount}`);
+    }
+    const data = this.addShop(
       generateDemoStore({
         domain: normalizeDomain(options.domain),
-        orderCount: options.orderCount,
+        orderCount: lazy ? 0 : options.orderCount,
         seed: options.seed,
         name: options.name,
         currencyCode: options.currencyCode,
-        now: options.now ?? DEFAULT_NOW,
+        now,
       }),
     );
+    if (lazy) {
+      const state = this.state(data.shop.myshopifyDomain);
+      state.virtual = {
+        seed: data.seed,
+        shop: data.shop,
+        now,
+        count: options.orderCount,
+        namespace: idNamespace(data.seed, data.shop.myshopifyDomain),
+        cache: new Map(),
+      };
+      // Generated histories end at `now`: later writes must be stamped after them.
+      this.observeTimestamp(isoSeconds(now.getTime()));
+    }
+    return data;
+  }
+
+  /** Whether the shop was seeded lazily (`seedShop({ lazy: true })`). */
+  isLazy(domain: string): boolean {
+    return this.state(domain).virtual !== null;
+  }
+
+  /** The generated orders of a lazily seeded shop; null for ordinary shops. */
+  virtualOrders(domain: string): VirtualOrders | null {
+    const state = this.state(domain);
+    const virtual = state.virtual;
+    if (!virtual) return null;
+    return {
+      count: virtual.count,
+      order: (index) => {
+        const materialized = state.nodes.get(toGid("Order", orderLegacyId(virtual.namespace, index)));
+        return (materialized as OrderRecord | undefined) ?? this.generatedOrder(virtual, index).order;
+      },
+      processedAt: (index) => generatedOrderProcessedAt(virtual.seed, index, virtual.now),
+      legacyId: (index) => orderLegacyId(virtual.namespace, index),
+      indexOf: (gid) => virtualOrderIndex(virtual, gid),
+      isMaterialized: (index) => state.nodes.has(toGid("Order", orderLegacyId(virtual.namespace, index))),
+    };
+  }
+
+  /** All orders of the shop, generated ones of a lazy shop included. */
+  orderCount(domain: string): number {
+    const state = this.state(domain);
+    const virtual = state.virtual;
+    if (!virtual) return state.data.orders.length;
+    return virtual.count + state.data.orders.filter((order) => virtualOrderIndex(virtual, order.id) === null).length;
+  }
+
+  /**
+   * The generator index for the next new order (its name is `#${1001 + index}`): after every
+   * generated order, virtual or not, so names and GIDs never collide.
+   */
+  nextOrderIndex(domain: string): number {
+    const state = this.state(domain);
+    const namespace = idNamespace(state.data.seed, state.data.shop.myshopifyDomain);
+    let next = state.virtual?.count ?? 0;
+    for (const order of state.data.orders) {
+      const legacyId = legacyIdOf(order.id);
+      const index = legacyId === null ? null : generatedOrderIndex(namespace, legacyId);
+      if (index !== null && index + 1 > next) next = index + 1;
+    }
+    return next;
   }
 
   removeShop(domain: string): boolean {
@@ -138,11 +266,20 @@ export class SandboxStore {
     return this.state(domain).data.locations;
   }
 
-  /** Accepts a GID or a numeric legacy id. */
+  /**
+   * Accepts a GID or a numeric legacy id. On a lazy shop this materializes a generated
+   * order (it becomes part of the shop's data), since callers get it to change it.
+   */
   getOrder(domain: string, id: string | number): OrderRecord | undefined {
     const gid = typeof id === "number" || /^\d+$/.test(id) ? toGid("Order", id) : id;
-    const node = this.state(domain).nodes.get(gid);
-    return node && node.__typename === "Order" ? (node as OrderRecord) : undefined;
+    const state = this.state(domain);
+    const node = state.nodes.get(gid);
+    if (node) return node.__typename === "Order" ? (node as OrderRecord) : undefined;
+    const index = state.virtual ? virtualOrderIndex(state.virtual, gid) : null;
+    if (!state.virtual || index === null || parseGid(gid)?.type !== "Order") return undefined;
+    const { order } = this.generatedOrder(state.virtual, index);
+    state.virtual.cache.delete(index);
+    return this.upsertOrder(domain, order);
   }
 
   getCustomer(domain: string, id: string | number): CustomerRecord | undefined {
@@ -153,12 +290,37 @@ export class SandboxStore {
 
   /** Any indexed record of the shop by GID (orders, line items, fulfillments, events...). */
   getNode(domain: string, gid: string): StoreRecord | undefined {
-    return this.state(domain).nodes.get(gid);
+    const state = this.state(domain);
+    const node = state.nodes.get(gid);
+    if (node || !state.virtual) return node;
+    const index = virtualOrderIndex(state.virtual, gid);
+    if (index === null) return undefined;
+    const entry = this.generatedOrder(state.virtual, index);
+    if (!entry.nodes) {
+      const nodes = new Map<Gid, StoreRecord>();
+      walkRecords(entry.order, (id, record) => nodes.set(id, record));
+      entry.nodes = nodes;
+    }
+    return entry.nodes.get(gid);
   }
 
   deref<T extends StoreRecord = StoreRecord>(domain: string, link: Ref | null | undefined): T | undefined {
     if (!link) return undefined;
-    return this.state(domain).nodes.get(link.__ref) as T | undefined;
+    return this.getNode(domain, link.__ref) as T | undefined;
+  }
+
+  // ---- events ----
+
+  /** Listens to store events (what webhooks announce); returns the unsubscribe function. */
+  subscribe(listener: StoreListener): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  publish(event: StoreEvent): void {
+    for (const listener of [...this.listeners]) listener(event);
   }
 
   // ---- clock ----
@@ -251,17 +413,40 @@ export class SandboxStore {
     return state;
   }
 
+  private generatedOrder(virtual: VirtualState, index: number): { order: OrderRecord; nodes: Map<Gid, StoreRecord> | null } {
+    const cached = virtual.cache.get(index);
+    if (cached) {
+      virtual.cache.delete(index);
+      virtual.cache.set(index, cached);
+      return cached;
+    }
+    const order = generateOrder({ seed: virtual.seed, index, shop: virtual.shop, now: virtual.now });
+    const entry = { order, nodes: null };
+    virtual.cache.set(index, entry);
+    if (virtual.cache.size > VIRTUAL_CACHE_SIZE) virtual.cache.delete(virtual.cache.keys().next().value as number);
+    return entry;
+  }
+
   private observeTimestamp(iso: string): void {
     const ms = Date.parse(iso);
     if (Number.isFinite(ms) && ms > this.lastIssuedMs) this.lastIssuedMs = ms;
   }
 }
 
+/** The generated order index a GID belongs to (the order itself or one of its records). */
+function virtualOrderIndex(virtual: VirtualState, gid: string): number | null {
+  const parsed = parseGid(gid);
+  const legacyId = legacyIdOf(gid);
+  if (!parsed || legacyId === null) return null;
+  const index = parsed.type === "Order" ? generatedOrderIndex(virtual.namespace, legacyId) : generatedOwnerIndex(virtual.namespace, legacyId);
+  return index !== null && index < virtual.count ? index : null;
+}
+
 /**
- * Walks a record tree and indexes every object that has a `__typename` and a GID `id`.
+ * Visits every object of a record tree that has a `__typename` and a GID `id`.
  * `{ __ref }` links are not followed: they point at records indexed on their own.
  */
-function indexRecord(state: ShopState, root: StoreRecord): void {
+function walkRecords(root: StoreRecord, visit: (id: Gid, record: StoreRecord) => void): void {
   const stack: unknown[] = [root];
   while (stack.length > 0) {
     const value = stack.pop();
@@ -272,15 +457,19 @@ function indexRecord(state: ShopState, root: StoreRecord): void {
     if (typeof value !== "object" || value === null || isRef(value)) continue;
     const record = value as Record<string, unknown>;
     const id = record["id"];
-    if (typeof record["__typename"] === "string" && typeof id === "string" && id.startsWith("gid://")) {
-      state.nodes.set(id, record as StoreRecord);
-      const type = parseGid(id)?.type;
-      const numeric = legacyIdOf(id);
-      if (type && numeric !== null && numeric > state.idBase && numeric > (state.maxIds.get(type) ?? 0)) state.maxIds.set(type, numeric);
-    }
+    if (typeof record["__typename"] === "string" && typeof id === "string" && id.startsWith("gid://")) visit(id, record as StoreRecord);
     for (const key in record) {
       const child = record[key];
       if (typeof child === "object" && child !== null) stack.push(child);
     }
   }
+}
+
+function indexRecord(state: ShopState, root: StoreRecord): void {
+  walkRecords(root, (id, record) => {
+    state.nodes.set(id, record);
+    const type = parseGid(id)?.type;
+    const numeric = legacyIdOf(id);
+    if (type && numeric !== null && numeric > state.idBase && numeric > (state.maxIds.get(type) ?? 0)) state.maxIds.set(type, numeric);
+  });
 }

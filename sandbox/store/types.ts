@@ -610,6 +610,24 @@ export interface RefundShippingLineRecord {
   taxAmountSet: MoneyBag;
 }
 
+export type OrderAdjustmentDiscrepancyReason =
+  | "CUSTOMER" | "DAMAGE" | "FULL_RETURN_BALANCING_ADJUSTMENT" | "PENDING_REFUND_DISCREPANCY" | "REFUND_DISCREPANCY" | "RESTOCK";
+
+/**
+ * The part of a refund not tied to line items or shipping (an amount-only refund, or the
+ * difference between what a cancellation refunds and the value of the items it removes).
+ * `amountSet + taxAmountSet` is what it contributes to the refund's total.
+ */
+export interface OrderAdjustmentRecord {
+  __typename: "OrderAdjustment";
+  id: Gid;
+  reason: OrderAdjustmentDiscrepancyReason | null;
+  amountSet: MoneyBag;
+  taxAmountSet: MoneyBag;
+  /** How the adjustment reduced the order's current subtotal / shipping / tax (minor units). */
+  __currentReduction: { subtotal: number; shipping: number; tax: number };
+}
+
 export interface RefundRecord {
   __typename: "Refund";
   id: Gid;
@@ -619,6 +637,8 @@ export interface RefundRecord {
   return: Ref | null;
   refundLineItems: RefundLineItemRecord[];
   refundShippingLines: RefundShippingLineRecord[];
+  /** Only refunds made through the sandbox's change API have adjustments. */
+  orderAdjustments?: OrderAdjustmentRecord[];
   transactions: Ref[];
   totalRefundedSet: MoneyBag;
   duties: never[];

@@ -1,0 +1,858 @@
+/**
+ * Changes to orders the way a merchant (or Shopify itself) makes them, for testing how the app
+ * ingests them: each change validates like Shopify, updates the order consistently (money in
+ * integer minor units, the generator's identities kept), bumps `updatedAt` with the store's
+ * monotonic clock, appends timeline events and publishes the webhooks Shopify would send
+ * (`store.publish`), which the sandbox server delivers to the app.
+ *
+ *   addTag    orders/updated
+ *   markPaid  order_transactions/create, [fulfillment_orders/hold_released], orders/paid (once
+ *             fully paid), orders/updated
+ *   fulfill   fulfillments/create, orders/fulfilled | orders/partially_fulfilled, orders/updated
+ *   cancel    order_transactions/create (refund or void), refunds/create (when money is
+ *             returned), orders/cancelled, orders/updated
+ *   refund    order_transactions/create, refunds/create, orders/updated
+ *   createOrder  orders/create, order_transactions/create (per transaction), orders/paid (when
+ *             placed paid)
+ */
+import { CARRIERS, COUNTRIES } from "./store/catalog";
+import {
+  CANCEL_TEXT,
+  ORDER_ARCHETYPES,
+  STAFF,
+  displayMoney,
+  generateOrder,
+  isoSeconds,
+  supportedActions,
+  type OrderArchetype,
+} from "./store/generator";
+import { legacyIdOf, ref, toGid } from "./store/gid";
+import { allocate, bagMinor, moneyBag, mulDivRound, parseMinor, unitsShare } from "./store/money";
+import { Random, hashString } from "./store/random";
+import type { OrderEventInput, SandboxStore, StoreEvent } from "./store/store";
+import type {
+  BasicEventRecord,
+  FulfillmentLineItemRecord,
+  FulfillmentOrderRecord,
+  FulfillmentRecord,
+  Gid,
+  LineItemRecord,
+  LocationRecord,
+  MoneyBag,
+  OrderAdjustmentRecord,
+  OrderCancelReason,
+  OrderDisplayFinancialStatus,
+  OrderRecord,
+  OrderTransactionKind,
+  OrderTransactionRecord,
+  RefundLineItemRecord,
+  RefundRecord,
+  RefundShippingLineRecord,
+} from "./store/types";
+import { fulfillmentPayload, orderPayload, refundPayload, transactionPayload } from "./webhook-payloads";
+
+export type OrderChange =
+  | { type: "addTag"; tag: string }
+  | { type: "markPaid" }
+  | {
+      type: "fulfill";
+      /** Defaults to every unit still to ship. */
+      lineItems?: Array<{ id: string | number; quantity: number }>;
+      /** Defaults to the destination country's first carrier and a generated number. */
+      company?: string;
+      trackingNumber?: string;
+      trackingUrl?: string;
+    }
+  | { type: "cancel"; reason?: OrderCancelReason; staffNote?: string }
+  | {
+      type: "refund";
+      /** Decimal amount in the shop currency, e.g. "12.50"; defaults to everything paid and not yet refunded. */
+      amount?: string;
+      note?: string;
+    };
+
+export type OrderChangeType = OrderChange["type"];
+
+export interface OrderChangeResult {
+  order: OrderRecord;
+  /** The webhook events published for the change, in order. Empty when nothing changed. */
+  events: StoreEvent[];
+}
+
+export interface CreateOrderOptions {
+  /** The order's story; "paid_unfulfilled" (a fresh paid order) by default. */
+  archetype?: OrderArchetype;
+}
+
+export class OrderChangeError extends Error {
+  constructor(
+    readonly code: "NOT_FOUND" | "INVALID",
+    message: string,
+  ) {
+    super(message);
+    this.name = "OrderChangeError";
+  }
+}
+
+const CANCEL_REASONS: readonly OrderCancelReason[] = ["CUSTOMER", "DECLINED", "FRAUD", "INVENTORY", "OTHER", "STAFF"];
+const SECOND = 1000;
+const DAY = 86_400_000;
+const ACTOR = STAFF[0] as string;
+
+// ---------------------------------------------------------------------------------------
+// Public API
+// ---------------------------------------------------------------------------------------
+
+/** Applies `change` to an order (GID or numeric id) and publishes its webhooks. */
+export function changeOrder(store: SandboxStore, domain: string, orderId: string | number, change: OrderChange): OrderChangeResult {
+  if (!store.getShop(domain)) throw new OrderChangeError("NOT_FOUND", `Unknown shop ${domain}`);
+  const order = store.getOrder(domain, orderId);
+  if (!order) throw new OrderChangeError("NOT_FOUND", `Order ${String(orderId)} does not exist in ${domain}`);
+  const writer = new OrderWriter(store, domain, order);
+  /** Topics besides orders/updated; null when the change turned out to change nothing. */
+  let topics: string[] | null;
+  switch (change?.type) {
+    case "addTag":
+      topics = writer.addTag(change.tag);
+      break;
+    case "markPaid":
+      topics = writer.markPaid();
+      break;
+    case "fulfill":
+      topics = writer.fulfill(change);
+      break;
+    case "cancel":
+      topics = writer.cancel(change.reason ?? "OTHER", typeof change.staffNote === "string" ? change.staffNote : null);
+      break;
+    case "refund":
+      topics = writer.refund(change.amount, typeof change.note === "string" ? change.note : null);
+      break;
+    default:
+      throw new OrderChangeError("INVALID", `Unknown change type ${JSON.stringify((change as { type?: unknown } | undefined)?.type)}`);
+  }
+  if (topics === null) return { order, events: [] };
+  return { order, events: writer.publish([...topics, "orders/updated"]) };
+}
+
+/** Places a new order now (the next order number), like a checkout would, and publishes orders/create. */
+export function createOrder(store: SandboxStore, domain: string, options: CreateOrderOptions = {}): OrderChangeResult {
+  const data = store.getShop(domain);
+  if (!data) throw new OrderChangeError("NOT_FOUND", `Unknown shop ${domain}`);
+  const archetype = options.archetype ?? "paid_unfulfilled";
+  if (!ORDER_ARCHETYPES.includes(archetype)) {
+    throw new OrderChangeError("INVALID", `Unknown archetype ${JSON.stringify(archetype)}; one of ${ORDER_ARCHETYPES.join(", ")}`);
+  }
+  const at = store.tick();
+  const atMs = Date.parse(at);
+  // Placed a few seconds before the write so the payment story fits before `updatedAt`.
+  const order = generateOrder({
+    seed: data.seed,
+    index: store.nextOrderIndex(domain),
+    shop: data.shop,
+    now: new Date(atMs),
+    archetype,
+    placedAt: new Date(atMs - 10 * SECOND),
+  });
+  order.updatedAt = at;
+  store.upsertOrder(domain, order);
+  const writer = new OrderWriter(store, domain, order);
+  const topics: Array<string | EventSpec> = ["orders/create", ...order.transactions.map((t) => ({ topic: "order_transactions/create", payload: () => transactionPayload(t, order, data.shop) }))];
+  if (order.displayFinancialStatus === "PAID") topics.push("orders/paid");
+  return { order, events: writer.publish(topics, false) };
+}
+
+// ---------------------------------------------------------------------------------------
+// Money and quantities
+// ---------------------------------------------------------------------------------------
+
+const minor = bagMinor;
+
+function sum(values: readonly number[]): number {
+  let total = 0;
+  for (const value of values) total += value;
+  return total;
+}
+
+interface LineMoney {
+  quantity: number;
+  unit: number;
+  original: number;
+  afterLine: number;
+  afterAll: number;
+  tax: number;
+}
+
+function lineMoney(line: LineItemRecord): LineMoney {
+  return {
+    quantity: line.quantity,
+    unit: minor(line.originalUnitPriceSet),
+    original: minor(line.originalTotalSet),
+    afterLine: minor(line.discountedTotalSet),
+    afterAll: minor(line.__discountedTotalWithCodeDiscountsSet),
+    tax: sum(line.taxLines.map((t) => minor(t.priceSet))),
+  };
+}
+
+function refundedUnits(order: OrderRecord, lineId: Gid): number {
+  let units = 0;
+  for (const refund of order.refunds) for (const item of refund.refundLineItems) if (item.lineItem.__ref === lineId) units += item.quantity;
+  return units;
+}
+
+function fulfilledUnits(order: OrderRecord, lineId: Gid): number {
+  let units = 0;
+  for (const fulfillment of order.fulfillments) {
+    if (fulfillment.status !== "SUCCESS") continue;
+    for (const item of fulfillment.fulfillmentLineItems) if (item.lineItem.__ref === lineId) units += item.quantity;
+  }
+  return units;
+}
+
+function remainingUnits(order: OrderRecord, lineId: Gid): number {
+  let units = 0;
+  for (const fo of order.fulfillmentOrders) for (const item of fo.lineItems) if (item.lineItem.__ref === lineId) units += item.remainingQuantity;
+  return units;
+}
+
+function shippingTaxOf(order: OrderRecord): number {
+  return sum(order.shippingLine?.taxLines.map((t) => minor(t.priceSet)) ?? []);
+}
+
+function isPayment(t: OrderTransactionRecord): boolean {
+  return t.status === "SUCCESS" && (t.kind === "SALE" || t.kind === "CAPTURE");
+}
+
+function isOpenAuthorization(t: OrderTransactionRecord): boolean {
+  return t.kind === "AUTHORIZATION" && t.status === "SUCCESS" && t.manuallyCapturable;
+}
+
+function setAmount(bag: MoneyBag, amount: number): void {
+  const fresh = moneyBag(amount, bag.shopMoney.currencyCode);
+  bag.shopMoney = fresh.shopMoney;
+  bag.presentmentMoney = fresh.presentmentMoney;
+}
+
+/**
+ * Re-derives every order-level amount, quantity and financial flag from the order's parts
+ * (lines, refunds, transactions), with the generator's formulas: current amounts are the
+ * originals minus what refunds took back (all zero once cancelled), received is the sum of
+ * successful sales and captures, outstanding is current total minus net payment.
+ */
+export function recomputeOrderMoney(order: OrderRecord): void {
+  const currency = order.currencyCode;
+  const bag = (amount: number) => moneyBag(amount, currency);
+  const cancelled = order.cancelledAt !== null;
+  const removedEverything = cancelled && order.refunds.length === 0;
+  const shipping = minor(order.totalShippingPriceSet);
+  const shippingTax = shippingTaxOf(order);
+  const shippingRefunded = order.refunds.some((r) => r.refundShippingLines.length > 0);
+  const codeTotal = order.cartDiscountAmountSet ? minor(order.cartDiscountAmountSet) : 0;
+
+  let refundedSubtotal = 0;
+  let refundedTax = 0;
+  let refundedDiscounts = 0;
+  let refundedCode = 0;
+  let currentUnits = 0;
+  let currentGrams = 0;
+  for (const line of order.lineItems) {
+    const money = lineMoney(line);
+    const units = refundedUnits(order, line.id);
+    const share = (amount: number) => unitsShare(amount, money.quantity, 0, units);
+    refundedSubtotal += share(money.afterAll);
+    refundedTax += share(money.tax);
+    refundedDiscounts += share(money.original) - share(money.afterAll);
+    refundedCode += share(money.afterLine - money.afterAll);
+    const current = removedEverything ? 0 : money.quantity - units;
+    line.currentQuantity = current;
+    line.refundableQuantity = current;
+    line.restockable = current > 0;
+    line.canRestock = current > 0;
+    line.merchantEditable = !cancelled;
+    setAmount(line.priceAfterAllDiscountsBeforeTaxesSet, removedEverything ? 0 : money.afterAll - share(money.afterAll));
+    currentUnits += current;
+    currentGrams += line.weight.value * current;
+  }
+  const reductions = { subtotal: 0, shipping: 0, tax: 0 };
+  for (const refund of order.refunds) {
+    for (const adjustment of refund.orderAdjustments ?? []) {
+      reductions.subtotal += adjustment.__currentReduction.subtotal;
+      reductions.shipping += adjustment.__currentReduction.shipping;
+      reductions.tax += adjustment.__currentReduction.tax;
+    }
+  }
+
+  const currentSubtotal = cancelled ? 0 : minor(order.subtotalPriceSet) - refundedSubtotal - reductions.subtotal;
+  const currentShipping = cancelled ? 0 : shipping - (shippingRefunded ? shipping : 0) - reductions.shipping;
+  const currentTax = cancelled ? 0 : minor(order.totalTaxSet) - refundedTax - (shippingRefunded ? shippingTax : 0) - reductions.tax;
+  const currentDiscounts = cancelled ? 0 : minor(order.totalDiscountsSet) - refundedDiscounts;
+  const currentCode = cancelled ? 0 : codeTotal - refundedCode;
+  const currentTotal = currentSubtotal + currentShipping + currentTax;
+
+  const received = sum(order.transactions.filter(isPayment).map((t) => minor(t.amountSet)));
+  const refunded = sum(order.refunds.map((r) => minor(r.totalRefundedSet)));
+  const netPayment = received - refunded;
+  const outstanding = currentTotal - netPayment;
+  const capturable = sum(order.transactions.filter(isOpenAuthorization).map((t) => (t.totalUnsettledSet ? minor(t.totalUnsettledSet) : 0)));
+
+  order.currentSubtotalPriceSet = bag(currentSubtotal);
+  order.currentShippingPriceSet = bag(currentShipping);
+  order.currentTotalTaxSet = bag(currentTax);
+  order.currentTotalDiscountsSet = bag(currentDiscounts);
+  order.currentCartDiscountAmountSet = bag(currentCode);
+  order.currentTotalPriceSet = bag(currentTotal);
+  order.totalRefundedSet = bag(refunded);
+  order.totalRefundedShippingSet = bag((shippingRefunded ? shipping : 0) + reductions.shipping);
+  order.totalReceivedSet = bag(received);
+  order.netPaymentSet = bag(netPayment);
+  order.totalOutstandingSet = bag(outstanding);
+  order.totalCapturableSet = bag(capturable);
+  for (const taxLine of order.currentTaxLines.slice(0, 1)) taxLine.priceSet = bag(currentTax);
+  if (order.shippingLine) order.shippingLine.currentDiscountedPriceSet = bag(currentShipping);
+  order.currentSubtotalLineItemsQuantity = currentUnits;
+  order.currentTotalWeight = String(currentGrams);
+
+  order.displayFinancialStatus = financialStatus(order, received, refunded, capturable);
+  order.fullyPaid = received >= minor(order.totalPriceSet);
+  order.unpaid = received === 0;
+  order.capturable = capturable > 0;
+  order.refundable = netPayment > 0;
+  order.restockable = currentUnits > 0;
+  order.canMarkAsPaid = !cancelled && outstanding > 0 && capturable === 0;
+  order.canNotifyCustomer = !cancelled;
+  order.merchantEditable = !cancelled && !order.closed;
+  order.merchantEditableErrors = cancelled ? ["Order is cancelled."] : [];
+  order.paymentGatewayNames = [...new Set(order.transactions.map((t) => t.gateway))];
+  if (outstanding <= 0 || cancelled) order.paymentCollectionDetails.additionalPaymentCollectionUrl = null;
+}
+
+function financialStatus(order: OrderRecord, received: number, refunded: number, capturable: number): OrderDisplayFinancialStatus {
+  if (received === 0 && order.transactions.some((t) => t.kind === "VOID" && t.status === "SUCCESS")) return "VOIDED";
+  if (refunded > 0) return refunded >= received ? "REFUNDED" : "PARTIALLY_REFUNDED";
+  if (received > 0) return received >= minor(order.totalPriceSet) ? "PAID" : "PARTIALLY_PAID";
+  if (capturable > 0) return "AUTHORIZED";
+  return order.displayFinancialStatus === "EXPIRED" ? "EXPIRED" : "PENDING";
+}
+
+/** Re-derives line and order fulfillment figures from fulfillments and fulfillment orders. */
+export function recomputeOrderFulfillment(order: OrderRecord): void {
+  let anyFulfilled = false;
+  let anyRemaining = false;
+  for (const line of order.lineItems) {
+    const money = lineMoney(line);
+    const fulfilled = fulfilledUnits(order, line.id);
+    const unfulfilled = remainingUnits(order, line.id);
+    line.unfulfilledQuantity = unfulfilled;
+    line.fulfillableQuantity = unfulfilled;
+    line.nonFulfillableQuantity = line.quantity - fulfilled - unfulfilled;
+    line.fulfillmentStatus = fulfilled === 0 ? "unfulfilled" : unfulfilled === 0 ? "fulfilled" : "partial";
+    line.unfulfilledOriginalTotalSet = moneyBag(money.unit * unfulfilled, order.currencyCode);
+    line.unfulfilledDiscountedTotalSet = moneyBag(unitsShare(money.afterLine, money.quantity, 0, unfulfilled), order.currencyCode);
+    anyFulfilled ||= fulfilled > 0;
+    anyRemaining ||= unfulfilled > 0;
+  }
+  const statuses = order.fulfillmentOrders.map((fo) => fo.status);
+  order.displayFulfillmentStatus =
+    anyFulfilled && !anyRemaining
+      ? "FULFILLED"
+      : anyFulfilled
+        ? "PARTIALLY_FULFILLED"
+        : statuses.includes("ON_HOLD")
+          ? "ON_HOLD"
+          : statuses.includes("IN_PROGRESS")
+            ? "IN_PROGRESS"
+            : "UNFULFILLED";
+  order.fulfillable = anyRemaining && !statuses.includes("ON_HOLD");
+}
+
+// ---------------------------------------------------------------------------------------
+// The writer: one change to one order
+// ---------------------------------------------------------------------------------------
+
+class OrderWriter {
+  private at = "";
+  /** Webhooks the change caused on the way (transactions, released holds), sent before the order topics. */
+  private readonly side: EventSpec[] = [];
+
+  constructor(
+    private readonly store: SandboxStore,
+    private readonly domain: string,
+    private readonly order: OrderRecord,
+  ) {}
+
+  private get currency(): string {
+    return this.order.currencyCode;
+  }
+
+  private money(amount: number): string {
+    return displayMoney(amount, this.currency);
+  }
+
+  /** Stamps the write (after validation, so a refused change leaves no trace). */
+  private touch(event: OrderEventInput): string {
+    this.at = this.store.touchOrder(this.domain, this.order.id, event).updatedAt;
+    return this.at;
+  }
+
+  private event(action: string, message: string, extra: Partial<OrderEventInput> = {}): void {
+    const record: BasicEventRecord = {
+      __typename: "BasicEvent",
+      id: toGid("BasicEvent", this.store.nextLegacyId(this.domain, "BasicEvent")),
+      action,
+      message,
+      secondaryMessage: null,
+      appTitle: extra.appTitle ?? null,
+      attributeToApp: extra.attributeToApp ?? false,
+      attributeToUser: extra.attributeToUser ?? false,
+      author: extra.author ?? null,
+      criticalAlert: extra.criticalAlert ?? false,
+      hasAdditionalContent: false,
+      additionalContent: null,
+      additionalData: null,
+      arguments: null,
+      subject: ref(this.order.id),
+      subjectId: this.order.id,
+      subjectType: "ORDER",
+      createdAt: this.at,
+    };
+    this.order.events.push(record);
+    this.store.index(this.domain, record);
+  }
+
+  private newId(type: string): Gid {
+    return toGid(type, this.store.nextLegacyId(this.domain, type));
+  }
+
+  private transaction(kind: OrderTransactionKind, amount: number, parent: OrderTransactionRecord | null, gateway?: { gateway: string; formatted: string; manual: boolean }): OrderTransactionRecord {
+    const source = gateway ?? (parent ? { gateway: parent.gateway, formatted: parent.formattedGateway, manual: parent.manualPaymentGateway } : MANUAL);
+    const record: OrderTransactionRecord = {
+      __typename: "OrderTransaction",
+      id: this.newId("OrderTransaction"),
+      kind,
+      status: "SUCCESS",
+      gateway: source.gateway,
+      formattedGateway: source.formatted,
+      manualPaymentGateway: source.manual,
+      amountSet: moneyBag(amount, this.currency),
+      totalUnsettledSet: null,
+      errorCode: null,
+      accountNumber: parent?.accountNumber ?? null,
+      authorizationCode: null,
+      authorizationExpiresAt: null,
+      paymentId: `${this.order.confirmationNumber}.${this.order.transactions.length + 1}`,
+      parentTransaction: parent ? ref(parent.id) : null,
+      order: ref(this.order.id),
+      manuallyCapturable: false,
+      multiCapturable: false,
+      test: this.order.test,
+      fees: [],
+      receiptJson: null,
+      settlementCurrency: null,
+      settlementCurrencyRate: null,
+      createdAt: this.at,
+      processedAt: this.at,
+    };
+    this.order.transactions.push(record);
+    this.store.index(this.domain, record);
+    const order = this.order;
+    const shop = this.store.requireShop(this.domain).shop;
+    this.side.push({ topic: "order_transactions/create", payload: () => transactionPayload(record, order, shop) });
+    const verb: Record<string, string> = { CAPTURE: "captured", SALE: "processed", REFUND: "refunded", VOID: "voided" };
+    const method = record.accountNumber ? ` on the card ending in ${record.accountNumber.slice(-4)}` : ` via ${record.formattedGateway}`;
+    this.event(`${kind.toLowerCase()}_success`, `A ${this.money(amount)} payment was ${verb[kind] ?? "processed"}${method}.`, {
+      appTitle: source.manual ? null : record.formattedGateway,
+      attributeToUser: kind === "REFUND" || kind === "VOID",
+      author: kind === "REFUND" || kind === "VOID" ? ACTOR : null,
+    });
+    return record;
+  }
+
+  /** Publishes the change's webhooks: side effects first (unless `withSide` is false), then `topics`. */
+  publish(topics: ReadonlyArray<string | EventSpec>, withSide = true): StoreEvent[] {
+    const events: StoreEvent[] = [];
+    const shop = this.store.requireShop(this.domain).shop;
+    const body = orderPayload(this.store, this.domain, this.order);
+    for (const spec of withSide ? [...this.side, ...topics] : topics) {
+      if (typeof spec !== "string") {
+        events.push({ domain: shop.myshopifyDomain, topic: spec.topic, payload: spec.payload() });
+        continue;
+      }
+      const topic = spec;
+      let payload: unknown = body;
+      if (topic === "fulfillments/create") {
+        const fulfillment = this.order.fulfillments[this.order.fulfillments.length - 1] as FulfillmentRecord;
+        payload = fulfillmentPayload(this.store, this.domain, this.order, fulfillment);
+      } else if (topic === "refunds/create") {
+        payload = refundPayload(this.store, this.domain, this.order, this.order.refunds[this.order.refunds.length - 1] as RefundRecord);
+      }
+      events.push({ domain: shop.myshopifyDomain, topic, payload });
+    }
+    for (const event of events) this.store.publish(event);
+    return events;
+  }
+
+  // ---- changes ----
+
+  addTag(raw: unknown): string[] | null {
+    const tag = typeof raw === "string" ? raw.trim() : "";
+    if (tag === "" || tag.length > 255 || tag.includes(",")) {
+      throw new OrderChangeError("INVALID", "addTag needs a tag: a non-empty string of at most 255 characters without commas");
+    }
+    if (this.order.tags.some((existing) => existing.toLowerCase() === tag.toLowerCase())) return null;
+    this.touch({ action: "tags_added", message: `${ACTOR} added the tag ${tag} to this order.`, attributeToUser: true, author: ACTOR });
+    this.order.tags = [...this.order.tags, tag].sort();
+    return [];
+  }
+
+  markPaid(): string[] {
+    const order = this.order;
+    const outstanding = minor(order.totalOutstandingSet);
+    if (order.cancelledAt !== null) throw new OrderChangeError("INVALID", "Order is cancelled and cannot be marked as paid");
+    if (outstanding <= 0) throw new OrderChangeError("INVALID", "Order has no outstanding balance to mark as paid");
+    this.touch({ action: "mark_as_paid", message: `${ACTOR} manually marked this order as paid.`, attributeToUser: true, author: ACTOR });
+    const authorizations = order.transactions.filter(isOpenAuthorization);
+    if (authorizations.length > 0) {
+      // An authorized payment is captured rather than replaced by a manual sale.
+      for (const auth of authorizations) {
+        const amount = auth.totalUnsettledSet ? minor(auth.totalUnsettledSet) : minor(auth.amountSet);
+        auth.manuallyCapturable = false;
+        auth.totalUnsettledSet = moneyBag(0, this.currency);
+        this.transaction("CAPTURE", amount, auth);
+      }
+      recomputeOrderMoney(order);
+    }
+    const left = minor(order.totalOutstandingSet);
+    if (left > 0) this.transaction("SALE", left, null, MANUAL);
+    recomputeOrderMoney(order);
+    this.releasePaymentHolds();
+    recomputeOrderFulfillment(order);
+    return order.displayFinancialStatus === "PAID" ? ["orders/paid"] : [];
+  }
+
+  private releasePaymentHolds(): void {
+    for (const fo of this.order.fulfillmentOrders) {
+      const kept = fo.fulfillmentHolds.filter((hold) => hold.reason !== "AWAITING_PAYMENT");
+      if (kept.length === fo.fulfillmentHolds.length) continue;
+      fo.fulfillmentHolds = kept;
+      if (fo.status === "ON_HOLD" && kept.length === 0) {
+        fo.status = fo.fulfillments.length > 0 ? "IN_PROGRESS" : "OPEN";
+        fo.supportedActions = supportedActions(fo.status, fo.requestStatus);
+      }
+      fo.updatedAt = this.at;
+      this.event("fulfillment_order_hold_released", "Fulfillment hold released: payment received.");
+      this.side.push({ topic: "fulfillment_orders/hold_released", payload: () => ({ fulfillment_order: { id: fo.id, status: fo.status.toLowerCase() } }) });
+    }
+  }
+
+  fulfill(change: Extract<OrderChange, { type: "fulfill" }>): string[] {
+    const order = this.order;
+    if (change.lineItems !== undefined && !Array.isArray(change.lineItems)) throw new OrderChangeError("INVALID", "fulfill lineItems must be a list of { id, quantity }");
+    for (const key of ["company", "trackingNumber", "trackingUrl"] as const) {
+      if (change[key] !== undefined && typeof change[key] !== "string") throw new OrderChangeError("INVALID", `fulfill ${key} must be a string`);
+    }
+    if (order.cancelledAt !== null) throw new OrderChangeError("INVALID", "Order is cancelled and cannot be fulfilled");
+    const fo = order.fulfillmentOrders.find((candidate) => candidate.lineItems.some((item) => item.remainingQuantity > 0) && candidate.status !== "CLOSED" && candidate.status !== "CANCELLED");
+    if (!fo) throw new OrderChangeError("INVALID", "Order has nothing left to fulfill");
+    if (fo.status === "ON_HOLD") {
+      const reason = fo.fulfillmentHolds[0]?.displayReason ?? "on hold";
+      throw new OrderChangeError("INVALID", `Fulfillment order is on hold (${reason}); release the hold first`);
+    }
+    const wanted = this.fulfillmentPlan(fo, change.lineItems);
+    const location = this.store.deref<LocationRecord>(this.domain, fo.assignedLocation.location);
+    const tracking = this.tracking(fo, change);
+    this.touch({ action: "fulfillment_success", message: "", attributeToUser: true, author: ACTOR });
+    const last = order.events[order.events.length - 1] as BasicEventRecord;
+
+    const fulfillmentId = this.newId("Fulfillment");
+    const items: FulfillmentLineItemRecord[] = [];
+    for (const [lineId, units] of wanted) {
+      const line = order.lineItems.find((candidate) => candidate.id === lineId) as LineItemRecord;
+      const money = lineMoney(line);
+      const before = fulfilledUnits(order, lineId);
+      items.push({
+        __typename: "FulfillmentLineItem",
+        id: this.newId("FulfillmentLineItem"),
+        lineItem: ref(lineId),
+        quantity: units,
+        originalTotalSet: moneyBag(money.unit * units, this.currency),
+        discountedTotalSet: moneyBag(unitsShare(money.afterAll, money.quantity, before, units), this.currency),
+      });
+      const foItem = fo.lineItems.find((item) => item.lineItem.__ref === lineId);
+      if (foItem) foItem.remainingQuantity -= units;
+    }
+    const totalQuantity = sum(items.map((item) => item.quantity));
+    const fulfillment: FulfillmentRecord = {
+      __typename: "Fulfillment",
+      id: fulfillmentId,
+      legacyResourceId: String(legacyIdOf(fulfillmentId)),
+      name: `${order.name}-F${order.fulfillments.length + 1}`,
+      status: "SUCCESS",
+      displayStatus: "FULFILLED",
+      requiresShipping: true,
+      totalQuantity,
+      trackingInfo: [{ __typename: "FulfillmentTrackingInfo", company: tracking.company, number: tracking.number, url: tracking.url }],
+      fulfillmentLineItems: items,
+      fulfillmentOrders: [ref(fo.id)],
+      location: fo.assignedLocation.location,
+      order: ref(order.id),
+      createdAt: this.at,
+      updatedAt: this.at,
+      inTransitAt: null,
+      deliveredAt: null,
+      estimatedDeliveryAt: isoSeconds(Date.parse(this.at) + 3 * DAY),
+    };
+    order.fulfillments.push(fulfillment);
+    this.store.index(this.domain, fulfillment);
+    fo.fulfillments.push(ref(fulfillment.id));
+    const done = fo.lineItems.every((item) => item.remainingQuantity === 0);
+    fo.status = done ? "CLOSED" : "IN_PROGRESS";
+    if (done && fo.requestStatus === "ACCEPTED") fo.requestStatus = "CLOSED";
+    fo.supportedActions = supportedActions(fo.status, fo.requestStatus);
+    fo.updatedAt = this.at;
+
+    const from = location?.name ?? fo.assignedLocation.name;
+    last.message = `${ACTOR} fulfilled ${totalQuantity} item${totalQuantity === 1 ? "" : "s"} from ${from} via ${tracking.company ?? "another carrier"}.`;
+    const buyer = order.shippingAddress?.name ?? order.email ?? "the customer";
+    if (order.email) this.event("mail_sent", `Shipping confirmation email was sent to ${buyer} (${order.email}).`);
+    recomputeOrderFulfillment(order);
+    return ["fulfillments/create", order.displayFulfillmentStatus === "FULFILLED" ? "orders/fulfilled" : "orders/partially_fulfilled"];
+  }
+
+  /** Units to ship per line, validated against what the fulfillment order still holds. */
+  private fulfillmentPlan(fo: FulfillmentOrderRecord, requested: Array<{ id: string | number; quantity: number }> | undefined): Map<Gid, number> {
+    const plan = new Map<Gid, number>();
+    if (!requested || requested.length === 0) {
+      for (const item of fo.lineItems) if (item.remainingQuantity > 0) plan.set(item.lineItem.__ref, item.remainingQuantity);
+      return plan;
+    }
+    for (const entry of requested) {
+      if (typeof entry !== "object" || entry === null) throw new OrderChangeError("INVALID", "fulfill lineItems must be a list of { id, quantity }");
+      const gid = typeof entry.id === "number" || /^\d+$/.test(String(entry.id)) ? toGid("LineItem", entry.id) : String(entry.id);
+      const item = fo.lineItems.find((candidate) => candidate.lineItem.__ref === gid);
+      if (!item) throw new OrderChangeError("INVALID", `Line item ${String(entry.id)} is not on this order's open fulfillment order`);
+      const units = (plan.get(gid) ?? 0) + entry.quantity;
+      if (!Number.isInteger(entry.quantity) || entry.quantity <= 0 || units > item.remainingQuantity) {
+        throw new OrderChangeError("INVALID", `Cannot fulfill ${entry.quantity} of line item ${String(entry.id)}: ${item.remainingQuantity} remaining`);
+      }
+      plan.set(gid, units);
+    }
+    return plan;
+  }
+
+  private tracking(fo: FulfillmentOrderRecord, change: Extract<OrderChange, { type: "fulfill" }>): { company: string | null; number: string | null; url: string | null } {
+    const countryCode = fo.destination?.countryCode ?? this.order.shippingAddress?.countryCodeV2 ?? "DE";
+    const carriers = COUNTRIES[countryCode]?.carriers ?? ["DHL Express"];
+    const rng = Random.from(hashString(this.order.id), this.order.fulfillments.length, 0x7ac4);
+    const company = change.company ?? rng.pick(carriers);
+    const carrier = CARRIERS[company];
+    const number = change.trackingNumber ?? (carrier ? carrier.number((n) => rng.digits(n), (n) => rng.code(n)) : rng.digits(12));
+    const url = change.trackingUrl ?? (carrier ? carrier.url(number) : null);
+    return { company, number, url };
+  }
+
+  cancel(reason: OrderCancelReason, staffNote: string | null): string[] {
+    const order = this.order;
+    if (!CANCEL_REASONS.includes(reason)) throw new OrderChangeError("INVALID", `Unknown cancel reason ${JSON.stringify(reason)}; one of ${CANCEL_REASONS.join(", ")}`);
+    if (order.cancelledAt !== null) throw new OrderChangeError("INVALID", "Order has already been cancelled");
+    if (order.fulfillments.some((f) => f.status === "SUCCESS")) {
+      throw new OrderChangeError("INVALID", "Cannot cancel an order with fulfillments; cancel its fulfillments first");
+    }
+    const netPayment = minor(order.netPaymentSet);
+    this.touch({
+      action: "cancelled",
+      message: `${ACTOR} cancelled this order. Reason: ${CANCEL_TEXT[reason]}.${staffNote ? ` Note: ${staffNote}` : ""}`,
+      attributeToUser: true,
+      author: ACTOR,
+      criticalAlert: reason === "FRAUD",
+    });
+    const topics: string[] = [];
+    if (netPayment > 0 || order.refunds.length > 0) {
+      this.cancellationRefund(netPayment, CANCEL_TEXT[reason]);
+      topics.push("refunds/create");
+    } else {
+      this.voidOpenPayments();
+    }
+    order.cancelledAt = this.at;
+    order.cancelReason = reason;
+    order.closed = true;
+    order.closedAt = this.at;
+    for (const fo of order.fulfillmentOrders) {
+      for (const item of fo.lineItems) {
+        item.remainingQuantity = 0;
+        item.totalQuantity = 0;
+      }
+      fo.status = "CLOSED";
+      if (fo.requestStatus === "ACCEPTED") fo.requestStatus = "CLOSED";
+      fo.fulfillmentHolds = [];
+      fo.supportedActions = supportedActions(fo.status, fo.requestStatus);
+      fo.updatedAt = this.at;
+    }
+    for (const auth of order.transactions.filter(isOpenAuthorization)) {
+      auth.manuallyCapturable = false;
+      auth.totalUnsettledSet = moneyBag(0, this.currency);
+    }
+    recomputeOrderMoney(order);
+    recomputeOrderFulfillment(order);
+    topics.push("orders/cancelled");
+    return topics;
+  }
+
+  /** Voids what an unpaid order has open: authorizations and pending payments. */
+  private voidOpenPayments(): void {
+    const open = this.order.transactions.filter(
+      (t) => (t.kind === "AUTHORIZATION" && t.status === "SUCCESS") || ((t.kind === "SALE" || t.kind === "AUTHORIZATION") && t.status === "PENDING"),
+    );
+    for (const parent of open) {
+      if (this.order.transactions.some((t) => t.kind === "VOID" && t.status === "SUCCESS" && t.parentTransaction?.__ref === parent.id)) continue;
+      this.transaction("VOID", minor(parent.amountSet), parent);
+    }
+  }
+
+  /** The refund of a cancellation: every unit still on the order, shipping, and the money paid. */
+  private cancellationRefund(amount: number, note: string): void {
+    const order = this.order;
+    const refundId = this.newId("Refund");
+    const location = order.fulfillmentOrders[0]?.assignedLocation.location ?? null;
+    const lines: RefundLineItemRecord[] = [];
+    let itemsValue = 0;
+    for (const line of order.lineItems) {
+      const money = lineMoney(line);
+      const before = refundedUnits(order, line.id);
+      const units = money.quantity - before;
+      if (units <= 0) continue;
+      const subtotal = unitsShare(money.afterAll, money.quantity, before, units);
+      const tax = unitsShare(money.tax, money.quantity, before, units);
+      itemsValue += subtotal + tax;
+      lines.push({
+        __typename: "RefundLineItem",
+        id: this.newId("RefundLineItem"),
+        lineItem: ref(line.id),
+        quantity: units,
+        restockType: "CANCEL",
+        restocked: true,
+        location,
+        priceSet: moneyBag(mulDivRound(money.afterAll, 1, money.quantity), this.currency),
+        subtotalSet: moneyBag(subtotal, this.currency),
+        totalTaxSet: moneyBag(tax, this.currency),
+      });
+    }
+    const shippingLines: RefundShippingLineRecord[] = [];
+    if (order.shippingLine && !order.refunds.some((r) => r.refundShippingLines.length > 0)) {
+      const shipping = minor(order.totalShippingPriceSet);
+      const tax = shippingTaxOf(order);
+      itemsValue += shipping + tax;
+      shippingLines.push({
+        __typename: "RefundShippingLine",
+        id: this.newId("RefundShippingLine"),
+        shippingLine: ref(order.shippingLine.id),
+        subtotalAmountSet: moneyBag(shipping, this.currency),
+        taxAmountSet: moneyBag(tax, this.currency),
+      });
+    }
+    // What is refunded is what was paid; the difference to the removed items' value (an
+    // unpaid balance, or earlier amount-only refunds) balances the refund.
+    const adjustments: OrderAdjustmentRecord[] =
+      amount === itemsValue ? [] : [this.adjustment("FULL_RETURN_BALANCING_ADJUSTMENT", amount - itemsValue, 0, { subtotal: 0, shipping: 0, tax: 0 })];
+    const transactions = amount > 0 ? this.refundTransactions(amount) : [];
+    this.addRefund({ id: refundId, note, lines, shippingLines, adjustments, transactions, amount });
+  }
+
+  refund(rawAmount: unknown, note: string | null): string[] {
+    const order = this.order;
+    const netPayment = minor(order.netPaymentSet);
+    let amount: number;
+    if (rawAmount === undefined || rawAmount === null) amount = netPayment;
+    else {
+      if (typeof rawAmount !== "string") throw new OrderChangeError("INVALID", 'refund amount must be a decimal string such as "12.50"');
+      try {
+        amount = parseMinor(rawAmount, this.currency);
+      } catch (error) {
+        throw new OrderChangeError("INVALID", (error as Error).message);
+      }
+    }
+    if (netPayment <= 0) throw new OrderChangeError("INVALID", "Order has no payment left to refund");
+    if (amount <= 0) throw new OrderChangeError("INVALID", "Refund amount must be greater than zero");
+    if (amount > netPayment) {
+      throw new OrderChangeError("INVALID", `Refund amount ${this.money(amount)} exceeds the refundable amount ${this.money(netPayment)}`);
+    }
+    this.touch({ action: "refund_created", message: `${ACTOR} refunded ${this.money(amount)}.`, attributeToUser: true, author: ACTOR });
+    // Not tied to items: it lowers the current subtotal, shipping and tax in proportion, so the
+    // current total stays total minus refunds.
+    const [subtotal, shipping, tax] = allocate(amount, [
+      minor(order.currentSubtotalPriceSet),
+      minor(order.currentShippingPriceSet),
+      minor(order.currentTotalTaxSet),
+    ]) as [number, number, number];
+    const adjustment = this.adjustment("REFUND_DISCREPANCY", subtotal + shipping, tax, { subtotal, shipping, tax });
+    const transactions = this.refundTransactions(amount);
+    this.addRefund({ id: this.newId("Refund"), note, lines: [], shippingLines: [], adjustments: [adjustment], transactions, amount });
+    recomputeOrderMoney(order);
+    return ["refunds/create"];
+  }
+
+  private adjustment(reason: OrderAdjustmentRecord["reason"], amount: number, tax: number, reduction: OrderAdjustmentRecord["__currentReduction"]): OrderAdjustmentRecord {
+    return {
+      __typename: "OrderAdjustment",
+      id: this.newId("OrderAdjustment"),
+      reason,
+      amountSet: moneyBag(amount, this.currency),
+      taxAmountSet: moneyBag(tax, this.currency),
+      __currentReduction: reduction,
+    };
+  }
+
+  /** REFUND transactions for `amount`, against the latest payments first. */
+  private refundTransactions(amount: number): OrderTransactionRecord[] {
+    const payments = this.order.transactions.filter(isPayment).reverse();
+    const created: OrderTransactionRecord[] = [];
+    let left = amount;
+    for (const payment of payments) {
+      if (left === 0) break;
+      const already = sum(
+        this.order.transactions.filter((t) => t.kind === "REFUND" && t.status === "SUCCESS" && t.parentTransaction?.__ref === payment.id).map((t) => minor(t.amountSet)),
+      );
+      const part = Math.min(left, minor(payment.amountSet) - already);
+      if (part <= 0) continue;
+      created.push(this.transaction("REFUND", part, payment));
+      left -= part;
+    }
+    if (left > 0) created.push(this.transaction("REFUND", left, null, MANUAL));
+    return created;
+  }
+
+  private addRefund(parts: {
+    id: Gid;
+    note: string | null;
+    lines: RefundLineItemRecord[];
+    shippingLines: RefundShippingLineRecord[];
+    adjustments: OrderAdjustmentRecord[];
+    transactions: OrderTransactionRecord[];
+    amount: number;
+  }): void {
+    const refund: RefundRecord = {
+      __typename: "Refund",
+      id: parts.id,
+      legacyResourceId: String(legacyIdOf(parts.id)),
+      note: parts.note,
+      order: ref(this.order.id),
+      return: null,
+      refundLineItems: parts.lines,
+      refundShippingLines: parts.shippingLines,
+      orderAdjustments: parts.adjustments,
+      transactions: parts.transactions.map((t) => ref(t.id)),
+      totalRefundedSet: moneyBag(parts.amount, this.currency),
+      duties: [],
+      createdAt: this.at,
+      processedAt: this.at,
+      updatedAt: this.at,
+    };
+    this.order.refunds.push(refund);
+    this.store.index(this.domain, refund);
+  }
+}
+
+const MANUAL = { gateway: "manual", formatted: "Manual", manual: true } as const;
+
+interface EventSpec {
+  topic: string;
+  payload: () => unknown;
+}
