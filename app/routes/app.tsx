@@ -25,6 +25,7 @@ export default function App() {
         <Link to="/app" rel="home">
           Home
         </Link>
+        <Link to="/app/orders">Orders</Link>
         <Link to="/app/runs">Runs</Link>
         <Link to="/app/audit">Audit log</Link>
         <Link to="/app/staff">Staff</Link>
