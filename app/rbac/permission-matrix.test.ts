@@ -22,9 +22,14 @@ import { loader as runsLoader } from "../routes/app.runs._index";
 import { action as changeRoleAction } from "../routes/app.staff.$id.role";
 import { loader as staffLoader } from "../routes/app.staff";
 import { createRun } from "../runs/create-run.server";
+import { ingestOrder } from "../orders/ingest-order.server";
+import { loader as orderLoader } from "../routes/app.orders.$id";
+import { action as refreshOrderAction } from "../routes/app.orders.$id.refresh";
+import { loader as ordersLoader } from "../routes/app.orders._index";
+import { offlineClient } from "../shopify/offline-client.server";
 import { ROLES, type Permission, type RoleKey } from "./permissions";
 
-await startTestSandbox();
+const sandbox = await startTestSandbox();
 
 const OWNER = 9001;
 /** The staff member who takes on each role in turn. */
@@ -42,6 +47,7 @@ let actorStaffId: string;
 let targetStaffId: string;
 let auditEntryId: string;
 let runId: string;
+let orderId: string;
 
 interface Endpoint {
   name: string;
@@ -76,6 +82,26 @@ const ENDPOINTS: Endpoint[] = [
   { name: "GET /app/audit/export", permission: "audit.export", invoke: (userId) => get(auditExportLoader, "/app/audit/export", userId) },
   { name: "GET /app/runs", permission: "runs.view", invoke: (userId) => get(runsLoader, "/app/runs", userId) },
   { name: "GET /app/runs/:id", permission: "runs.view", invoke: (userId) => get(runLoader, `/app/runs/${runId}`, userId, { id: runId }) },
+  { name: "GET /app/orders", permission: "orders.view", invoke: (userId) => get(ordersLoader, "/app/orders", userId) },
+  { name: "GET /app/orders/:id", permission: "orders.view", invoke: (userId) => get(orderLoader, `/app/orders/${orderId}`, userId, { id: orderId }) },
+  {
+    name: "POST /app/orders/:id/refresh",
+    permission: "orders.refresh",
+    invoke: (userId) =>
+      call(() =>
+        refreshOrderAction({
+          request: adminFetchRequest(`/app/orders/${orderId}/refresh`, {
+            shop: SHOP_A,
+            userId,
+            method: "POST",
+            headers: { "Content-Type": "application/json", "Idempotency-Key": `matrix-${randomUUID()}` },
+            body: "{}",
+          }),
+          params: { id: orderId },
+          context: {},
+        }),
+      ),
+  },
 ];
 
 async function staffId(userId: number): Promise<string> {
@@ -95,6 +121,9 @@ beforeAll(async () => {
   const system = { type: "system" as const, id: null, label: "System" };
   auditEntryId = (await recordAudit({ db, actor: system, action: "test.seeded", entityType: "Test", correlationId: "matrix-seed-0001" })).id;
   runId = (await createRun({ db, type: "lookup_order", input: { orderId: 1 }, actor: system, correlationId: "matrix-seed-0002" })).id;
+  const first = sandbox.store.orders(SHOP_A)[0].id as string;
+  await ingestOrder({ db, client: await offlineClient(SHOP_A), shopifyId: first });
+  orderId = (await db.order.findFirstOrThrow({ where: { shopifyId: first } })).id;
 });
 
 const deniedCount = () => prisma.auditLog.count({ where: { shopId, action: "authz.denied", actorId: actorStaffId } });

@@ -53,6 +53,9 @@ export default function AuditLog() {
 
   const nextParams = new URLSearchParams(params);
   if (nextCursor) nextParams.set("cursor", nextCursor);
+  // Keyset pages only go forward; "previous" returns to the first page with the same filters.
+  const firstParams = new URLSearchParams(params);
+  firstParams.delete("cursor");
 
   return (
     <Page fullWidth>
@@ -116,7 +119,7 @@ export default function AuditLog() {
           </IndexTable>
         </Card>
         <InlineStack align="center">
-          <Pagination hasPrevious={params.has("cursor")} previousURL="?" hasNext={!!nextCursor} nextURL={`?${nextParams}`} label="Audit log pages" />
+          <Pagination hasPrevious={params.has("cursor")} previousURL={`?${firstParams}`} hasNext={!!nextCursor} nextURL={`?${nextParams}`} label="Audit log pages" />
         </InlineStack>
       </BlockStack>
     </Page>

@@ -28,6 +28,9 @@ export default function Runs() {
   const [params] = useSearchParams();
   const nextParams = new URLSearchParams(params);
   if (nextCursor) nextParams.set("cursor", nextCursor);
+  // Keyset pages only go forward; "previous" returns to the first page with the same filters.
+  const firstParams = new URLSearchParams(params);
+  firstParams.delete("cursor");
   return (
     <Page fullWidth>
       <TitleBar title="Runs" />
@@ -76,7 +79,7 @@ export default function Runs() {
           </IndexTable>
         </Card>
         <InlineStack align="center">
-          <Pagination hasPrevious={params.has("cursor")} previousURL="?" hasNext={!!nextCursor} nextURL={`?${nextParams}`} label="Run pages" />
+          <Pagination hasPrevious={params.has("cursor")} previousURL={`?${firstParams}`} hasNext={!!nextCursor} nextURL={`?${nextParams}`} label="Run pages" />
         </InlineStack>
       </BlockStack>
     </Page>
