@@ -3,7 +3,7 @@ import reactHooks from "eslint-plugin-react-hooks";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["build/**", "public/build/**", ".cache/**", ".data/**", "node_modules/**", "test-artifacts/**"] },
+  { ignores: ["build/**", "public/build/**", ".cache/**", ".data/**", "node_modules/**", "test-artifacts/**", "app/shopify/admin.generated.ts"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -15,14 +15,12 @@ import { scopedDb } from "../lib/tenancy.server";
 import { ZOrderContext } from "../orders/schema";
 import { storeOrderContext } from "../orders/store-order-context.server";
 import { assertNoUserErrors, type AdminClient } from "../shopify/admin-client.server";
+import type { BulkOperationRunQueryMutation, BulkOperationStatusQuery } from "../shopify/admin.generated";
 import { BULK_OPERATION_RUN_QUERY, BULK_OPERATION_STATUS_QUERY, BULK_ORDERS_QUERY } from "../shopify/documents";
 import { assembleOrders } from "./jsonl-orders";
 
 export type BackfillStep = "started" | "waiting" | "imported" | "failed" | "done";
 
-interface BulkStatus {
-  bulkOperation: { id: string; status: string; errorCode: string | null; objectCount: string; rootObjectCount: string; url: string | null } | null;
-}
 
 const CHECKPOINT_EVERY = 100;
 
@@ -35,18 +33,19 @@ export async function runBackfill({ shopDomain, client, fetchFile = fetch }: { s
   if (state.backfillStatus === "completed") return "done";
 
   if (state.backfillStatus === "idle" || state.backfillStatus === "queued" || state.backfillStatus === "failed") {
-    const data = await client.request<{ bulkOperationRunQuery: { bulkOperation: { id: string } | null; userErrors: Array<{ field: string[] | null; message: string; code: string | null }> } }>(
+    const data = await client.request<BulkOperationRunQueryMutation>(
       "BulkOperationRunQuery",
       BULK_OPERATION_RUN_QUERY,
       { query: BULK_ORDERS_QUERY.replace("#graphql", "") },
       10,
     );
     assertNoUserErrors("bulkOperationRunQuery", data.bulkOperationRunQuery);
+    if (!data.bulkOperationRunQuery?.bulkOperation) throw new AppError("UPSTREAM", "Shopify started no bulk operation");
     await db.ingestionState.update({
       where: { shopId: shop.id },
       data: {
         backfillStatus: "running",
-        bulkOperationId: data.bulkOperationRunQuery.bulkOperation!.id,
+        bulkOperationId: data.bulkOperationRunQuery.bulkOperation.id,
         backfillStartedAt: new Date(),
         backfillCompletedAt: null,
         backfillOrdersDone: 0,
@@ -58,7 +57,7 @@ export async function runBackfill({ shopDomain, client, fetchFile = fetch }: { s
     return "started";
   }
 
-  const status = await client.request<BulkStatus>("BulkOperationStatus", BULK_OPERATION_STATUS_QUERY, { id: state.bulkOperationId }, 1);
+  const status = await client.request<BulkOperationStatusQuery>("BulkOperationStatus", BULK_OPERATION_STATUS_QUERY, { id: state.bulkOperationId }, 1);
   const operation = status.bulkOperation;
   if (!operation) return fail(shop.id, "The bulk operation is gone");
   if (operation.status === "CREATED" || operation.status === "RUNNING") {

@@ -1,5 +1,6 @@
 import type { ScopedDb } from "../lib/tenancy.server";
 import type { AdminClient } from "../shopify/admin-client.server";
+import type { OrdersUpdatedSinceQuery } from "../shopify/admin.generated";
 import { ORDERS_UPDATED_SINCE_QUERY } from "../shopify/documents";
 
 export interface ReconcileOrdersOptions {
@@ -14,9 +15,6 @@ export interface ReconcileOrdersOptions {
   maxPages?: number;
 }
 
-interface Page {
-  orders: { nodes: Array<{ id: string; updatedAt: string }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
-}
 
 /**
  * Heals missed webhooks (Shopify does not guarantee delivery): lists the orders updated since
@@ -32,7 +30,7 @@ export async function reconcileOrders({ db, shopId, client, ingest, now = new Da
   let seen = 0;
   let queued = 0;
   for (let page = 0; page < maxPages; page++) {
-    const data: Page = await client.request<Page>("OrdersUpdatedSince", ORDERS_UPDATED_SINCE_QUERY, { query: `updated_at:>'${since.toISOString()}'`, after }, 110);
+    const data: OrdersUpdatedSinceQuery = await client.request<OrdersUpdatedSinceQuery>("OrdersUpdatedSince", ORDERS_UPDATED_SINCE_QUERY, { query: `updated_at:>'${since.toISOString()}'`, after }, 110);
     const nodes = data.orders.nodes;
     seen += nodes.length;
     const held = await db.order.findMany({ where: { shopifyId: { in: nodes.map((node) => node.id) } }, select: { shopifyId: true, shopifyUpdatedAt: true } });

@@ -341,3 +341,12 @@ export const BULK_OPERATION_STATUS_QUERY = `#graphql
     }
   }
 `;
+
+/** Fulfillment-order webhooks name only the fulfillment order: which order is it? */
+export const FULFILLMENT_ORDER_ORDER_QUERY = `#graphql
+  query FulfillmentOrderOrder($id: ID!) {
+    fulfillmentOrder(id: $id) {
+      orderId
+    }
+  }
+`;

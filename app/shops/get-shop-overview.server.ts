@@ -1,5 +1,6 @@
 import type { AdminApiContext } from "@shopify/shopify-app-remix/server";
 import { AppError } from "../lib/app-error";
+import type { ShopOverviewQuery } from "../shopify/admin.generated";
 import { SHOP_OVERVIEW_QUERY } from "../shopify/documents";
 
 export interface ShopOverview {
@@ -20,27 +21,8 @@ export interface ShopOverview {
   }>;
 }
 
-interface Count {
-  count: number;
-  precision: "EXACT" | "AT_LEAST";
-}
-
 interface ShopOverviewResponse {
-  data?: {
-    shop: { name: string; myshopifyDomain: string; currencyCode: string; plan: { publicDisplayName: string } };
-    ordersCount: Count | null;
-    unfulfilled: Count | null;
-    recentOrders: {
-      nodes: Array<{
-        id: string;
-        name: string;
-        createdAt: string;
-        displayFinancialStatus: string | null;
-        displayFulfillmentStatus: string;
-        totalPriceSet: { shopMoney: { amount: string; currencyCode: string } };
-      }>;
-    };
-  };
+  data?: ShopOverviewQuery;
   errors?: unknown;
 }
 

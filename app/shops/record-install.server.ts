@@ -6,6 +6,7 @@ import { scopedDb } from "../lib/tenancy.server";
 import { seedRoles } from "../rbac/seed-roles.server";
 import { enqueue } from "../jobs/enqueue.server";
 import { workerStarted } from "../jobs/worker-state";
+import type { ShopDetailsQuery } from "../shopify/admin.generated";
 import { SHOP_DETAILS_QUERY } from "../shopify/documents";
 
 export interface RecordInstallOptions {
@@ -14,14 +15,7 @@ export interface RecordInstallOptions {
 }
 
 interface ShopDetailsResponse {
-  data?: {
-    shop: {
-      name: string;
-      myshopifyDomain: string;
-      currencyCode: string;
-      plan: { publicDisplayName: string; partnerDevelopment: boolean; shopifyPlus: boolean };
-    };
-  };
+  data?: ShopDetailsQuery;
 }
 
 /**

@@ -14,6 +14,8 @@ import { logger } from "../lib/logger.server";
 import { scopedDb } from "../lib/tenancy.server";
 import { orderGid } from "../orders/ingest-order.server";
 import type { AdminClient } from "../shopify/admin-client.server";
+import type { FulfillmentOrderOrderQuery } from "../shopify/admin.generated";
+import { FULFILLMENT_ORDER_ORDER_QUERY } from "../shopify/documents";
 
 const ZId = z.union([z.number(), z.string()]);
 const ZOrderPayload = z.object({ id: ZId, admin_graphql_api_id: z.string().optional() });
@@ -122,7 +124,7 @@ async function handle(
       const { id } = parse(ZFulfillmentOrderPayload, payload, topic).fulfillment_order;
       if (!clientFor) throw new AppError("INTERNAL", "no Admin API client for a fulfillment order lookup");
       const client = await clientFor(shopDomain);
-      const data = await client.request<{ fulfillmentOrder: { orderId: string } | null }>("FulfillmentOrderOrder", FULFILLMENT_ORDER_ORDER_QUERY, { id }, 2);
+      const data = await client.request<FulfillmentOrderOrderQuery>("FulfillmentOrderOrder", FULFILLMENT_ORDER_ORDER_QUERY, { id }, 2);
       return data.fulfillmentOrder ? ingest(data.fulfillmentOrder.orderId) : "skipped";
     }
     case "customers/create":
@@ -171,11 +173,3 @@ function parse<T>(schema: z.ZodType<T>, payload: unknown, topic: string): T {
   if (!parsed.success) throw new AppError("VALIDATION", `Unexpected ${topic} payload: ${parsed.error.issues.map((issue) => issue.path.join(".")).join(", ")}`);
   return parsed.data;
 }
-
-export const FULFILLMENT_ORDER_ORDER_QUERY = `#graphql
-  query FulfillmentOrderOrder($id: ID!) {
-    fulfillmentOrder(id: $id) {
-      orderId
-    }
-  }
-`;
