@@ -19,6 +19,13 @@ export const TENANT_MODELS = new Set<string>([
   "OrderTimelineEvent",
   "IngestionState",
   "DataRequest",
+  "TicketCounter",
+  "Ticket",
+  "TicketMessage",
+  "TicketEvent",
+  "Task",
+  "ActionException",
+  "IntakeSecret",
 ]);
 
 const WHERE_OPERATIONS = new Set([

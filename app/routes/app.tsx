@@ -25,11 +25,14 @@ export default function App() {
         <Link to="/app" rel="home">
           Home
         </Link>
+        <Link to="/app/tickets">Tickets</Link>
         <Link to="/app/orders">Orders</Link>
+        <Link to="/app/exceptions">Exceptions</Link>
         <Link to="/app/runs">Runs</Link>
         <Link to="/app/audit">Audit log</Link>
         <Link to="/app/staff">Staff</Link>
         <Link to="/app/roles">Roles</Link>
+        <Link to="/app/settings">Settings</Link>
       </NavMenu>
       <Outlet />
     </AppShell>

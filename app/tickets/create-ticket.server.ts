@@ -1,0 +1,108 @@
+/**
+ * Opens a ticket for any creator: staff, the intake API, a workflow or an agent. The number
+ * comes from the shop's counter (one atomic UPDATE ... RETURNING, so concurrent creations
+ * never share a number); the ticket, its first message, its `created` event and the audit row
+ * commit together.
+ */
+import type { Prisma } from "@prisma/client";
+import { recordAudit } from "../audit/record-audit.server";
+import type { Actor } from "../audit/types";
+import { AppError } from "../lib/app-error";
+import type { DbClient } from "../lib/tenancy.server";
+import type { CreateTicketInput, MessageKind, TicketChannel } from "./schema";
+
+export interface CreateTicketOptions {
+  /** The shop's scoped client or one of its transactions. */
+  db: DbClient;
+  shopId: string;
+  actor: Actor;
+  correlationId: string;
+  input: CreateTicketInput;
+  channel: TicketChannel;
+  /** What the first message is: the customer's words (external channels) or a staff note. */
+  messageKind?: MessageKind;
+}
+
+export async function nextTicketNumber(db: DbClient, shopId: string): Promise<number> {
+  // Raw SQL: Prisma's upsert is not one statement here; this is, and it serializes on the row.
+  const rows = await db.$queryRaw<Array<{ lastNumber: number }>>`
+    INSERT INTO "TicketCounter" ("shopId", "lastNumber") VALUES (${shopId}, 1)
+    ON CONFLICT ("shopId") DO UPDATE SET "lastNumber" = "TicketCounter"."lastNumber" + 1
+    RETURNING "lastNumber"`;
+  return rows[0].lastNumber;
+}
+
+export async function createTicket({ db, shopId, actor, correlationId, input, channel, messageKind }: CreateTicketOptions) {
+  let customerEmail = input.customerEmail ?? null;
+  let customerName = input.customerName ?? null;
+  let customerShopifyId: string | null = null;
+  if (input.orderId) {
+    const order = await db.order.findUnique({
+      where: { id: input.orderId },
+      select: { id: true, email: true, customerName: true, customerShopifyId: true },
+    });
+    if (!order) throw new AppError("VALIDATION", "No such order in this store", { fields: { orderId: ["No such order in this store"] } });
+    customerEmail ??= order.email;
+    customerName ??= order.customerName;
+    customerShopifyId = order.customerShopifyId;
+  }
+  if (input.assigneeId) {
+    const assignee = await db.staffMember.findUnique({ where: { id: input.assigneeId }, select: { active: true } });
+    if (!assignee?.active) throw new AppError("VALIDATION", "The assignee is not an active staff member", { fields: { assigneeId: ["Choose an active staff member"] } });
+  }
+
+  const number = await nextTicketNumber(db, shopId);
+  const now = new Date();
+  const ticket = await db.ticket.create({
+    data: {
+      number,
+      subject: input.subject,
+      priority: input.priority,
+      category: input.category ?? null,
+      channel,
+      orderId: input.orderId ?? null,
+      assigneeId: input.assigneeId ?? null,
+      customerEmail,
+      customerName,
+      customerShopifyId,
+      createdByType: actor.type,
+      createdById: actor.id,
+      createdByLabel: actor.label,
+      lastActivityAt: now,
+    } as Prisma.TicketUncheckedCreateInput,
+  });
+  if (input.message) {
+    await db.ticketMessage.create({
+      data: {
+        ticketId: ticket.id,
+        kind: messageKind ?? (channel === "staff" ? "internal_note" : "customer"),
+        authorType: messageKind === "customer" || (!messageKind && channel !== "staff") ? "customer" : actor.type,
+        authorId: actor.id,
+        authorLabel: messageKind === "customer" || (!messageKind && channel !== "staff") ? customerName ?? "Customer" : actor.label,
+        body: input.message,
+      } as Prisma.TicketMessageUncheckedCreateInput,
+    });
+  }
+  await db.ticketEvent.create({
+    data: {
+      ticketId: ticket.id,
+      type: "ticket.created",
+      actorType: actor.type,
+      actorId: actor.id,
+      actorLabel: actor.label,
+      detail: { channel, priority: ticket.priority, orderId: ticket.orderId } as Prisma.InputJsonValue,
+      occurredAt: now,
+    } as Prisma.TicketEventUncheckedCreateInput,
+  });
+  // The audit row names the ticket, never the customer's details (PII stays out of the log).
+  await recordAudit({
+    db,
+    actor,
+    action: "ticket.created",
+    entityType: "Ticket",
+    entityId: ticket.id,
+    after: { number, subject: ticket.subject, status: ticket.status, priority: ticket.priority, channel, orderId: ticket.orderId, assigneeId: ticket.assigneeId },
+    correlationId,
+  });
+  return ticket;
+}
