@@ -12,6 +12,9 @@ export interface CreateRunOptions {
   status?: RunStatus;
   /** A retry keeps its lineage: the run it retries. */
   parentRunId?: string | null;
+  /** What the action ran on: the ticket's and the order's timelines list the run. */
+  ticketId?: string | null;
+  orderId?: string | null;
 }
 
 export async function createRun(options: CreateRunOptions) {
@@ -25,6 +28,8 @@ export async function createRun(options: CreateRunOptions) {
       actorLabel: options.actor.label,
       correlationId: options.correlationId,
       parentRunId: options.parentRunId ?? null,
+      ticketId: options.ticketId ?? null,
+      orderId: options.orderId ?? null,
     } as Prisma.RunUncheckedCreateInput,
   });
 }

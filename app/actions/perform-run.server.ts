@@ -1,0 +1,183 @@
+/**
+ * Executes one attempt of an action whose run already exists (a first attempt or a retry), and
+ * records its outcome. Success: the action's writes, the run's result, the `action.succeeded`
+ * audit row, the timeline events and (on a retry) the exception's resolution commit in one
+ * transaction. Failure: everything the action wrote rolls back, then the failed run, the
+ * `action.failed` audit row, the exception and the timeline events commit together. Either way
+ * the caller gets a definite answer to store under its Idempotency-Key.
+ */
+import type { Prisma } from "@prisma/client";
+import { recordAudit } from "../audit/record-audit.server";
+import type { Actor } from "../audit/types";
+import { AppError, errorBody } from "../lib/app-error";
+import { logger } from "../lib/logger.server";
+import { redactText } from "../lib/redact";
+import type { DbClient, ScopedDb } from "../lib/tenancy.server";
+import { failRun, runError, succeedRun } from "../runs/finish-run.server";
+import { reasonCodeFor } from "./reason-code";
+import type { ActionDefinition, ActionTarget } from "./types";
+
+export interface PerformRunOptions {
+  db: ScopedDb;
+  shopId: string;
+  actor: Actor;
+  correlationId: string;
+  action: ActionDefinition<unknown>;
+  target: ActionTarget;
+  input: unknown;
+  runId: string;
+  rootRunId: string;
+  attempt: number;
+}
+
+export interface RunResponse {
+  status: number;
+  body: unknown;
+}
+
+type Outcome = "succeeded" | "failed";
+
+async function writeTimeline(tx: DbClient, options: PerformRunOptions, outcome: Outcome, summary: string, occurredAt: Date) {
+  const { target, actor, action, runId, rootRunId } = options;
+  if (target.ticket) {
+    await tx.ticketEvent.create({
+      data: {
+        ticketId: target.ticket.id,
+        type: `action.${outcome}`,
+        actorType: actor.type,
+        actorId: actor.id,
+        actorLabel: actor.label,
+        runId,
+        detail: { actionType: action.type, summary, rootRunId } as Prisma.InputJsonValue,
+        occurredAt,
+      } as Prisma.TicketEventUncheckedCreateInput,
+    });
+  }
+  if (target.order) {
+    // The order's own timeline shows what staff did to it, beside Shopify's events; the
+    // dedupe key makes the write idempotent like every other timeline event.
+    await tx.orderTimelineEvent.createMany({
+      data: [
+        {
+          orderId: target.order.id,
+          dedupeKey: `run:${runId}:${outcome}`,
+          type: `action.${outcome}`,
+          occurredAt,
+          source: "action_center",
+          title: summary,
+          detail: { runId, rootRunId, actionType: action.type, actor: actor.label, ticketNumber: target.ticket?.number ?? null } as Prisma.InputJsonValue,
+        } as Prisma.OrderTimelineEventCreateManyInput,
+      ],
+      skipDuplicates: true,
+    });
+  }
+  if (target.ticket) await tx.ticket.update({ where: { id: target.ticket.id }, data: { lastActivityAt: occurredAt } });
+}
+
+const auditBase = (options: PerformRunOptions) => ({
+  actor: options.actor,
+  entityType: "Run",
+  entityId: options.runId,
+  correlationId: options.correlationId,
+});
+
+const runMetadata = (options: PerformRunOptions) => ({
+  actionType: options.action.type,
+  targetKind: options.target.kind,
+  targetId: options.target.id,
+  rootRunId: options.rootRunId,
+  attempt: options.attempt,
+});
+
+export async function performRun(options: PerformRunOptions): Promise<RunResponse> {
+  const { db, action, runId, rootRunId } = options;
+  try {
+    const outcome = await db.$transaction(async (tx) => {
+      const outcome = await action.execute({
+        tx,
+        shopId: options.shopId,
+        actor: options.actor,
+        correlationId: options.correlationId,
+        input: options.input,
+        target: options.target,
+        runId,
+        rootRunId,
+      });
+      await succeedRun({ db: tx, runId, result: outcome.result });
+      await recordAudit({ db: tx, ...auditBase(options), action: "action.succeeded", after: outcome.result, metadata: runMetadata(options) });
+      await writeTimeline(tx, options, "succeeded", outcome.summary, new Date());
+      const open = await tx.actionException.findUnique({ where: { rootRunId }, select: { id: true, status: true } });
+      if (open && open.status !== "resolved") {
+        await tx.actionException.update({
+          where: { id: open.id },
+          data: { status: "resolved", resolvedAt: new Date(), resolvedById: options.actor.id, lastRunId: runId, attempts: options.attempt },
+        });
+        await recordAudit({
+          db: tx,
+          actor: options.actor,
+          action: "exception.resolved",
+          entityType: "ActionException",
+          entityId: open.id,
+          before: { status: open.status },
+          after: { status: "resolved", runId },
+          correlationId: options.correlationId,
+        });
+      }
+      return outcome;
+    });
+    return { status: 200, body: { run: { id: runId, rootRunId, status: "succeeded", attempt: options.attempt }, summary: outcome.summary, result: outcome.result } };
+  } catch (error) {
+    return recordFailure(options, error);
+  }
+}
+
+async function recordFailure(options: PerformRunOptions, error: unknown): Promise<RunResponse> {
+  const appError = error instanceof AppError ? error : new AppError("INTERNAL", "The action failed unexpectedly. Quote the correlation id to support.");
+  if (!(error instanceof AppError)) {
+    logger.error(
+      { correlationId: options.correlationId, runId: options.runId, actionType: options.action.type, err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) },
+      "action failed",
+    );
+  }
+  const reasonCode = reasonCodeFor(appError.code);
+  const message = runError(appError).message;
+  const exception = await options.db.$transaction(async (tx) => {
+    await failRun({ db: tx, runId: options.runId, error: appError });
+    await recordAudit({ db: tx, ...auditBase(options), action: "action.failed", after: { code: appError.code, reasonCode, message }, metadata: runMetadata(options) });
+    const existing = await tx.actionException.findUnique({ where: { rootRunId: options.rootRunId }, select: { id: true, status: true } });
+    const exception = existing
+      ? await tx.actionException.update({
+          where: { id: existing.id },
+          data: { status: "open", lastRunId: options.runId, reasonCode, message, attempts: options.attempt },
+        })
+      : await tx.actionException.create({
+          data: {
+            rootRunId: options.rootRunId,
+            lastRunId: options.runId,
+            actionType: options.action.type,
+            reasonCode,
+            message,
+            ticketId: options.target.ticket?.id ?? null,
+            orderId: options.target.order?.id ?? null,
+            attempts: options.attempt,
+          } as Prisma.ActionExceptionUncheckedCreateInput,
+        });
+    await recordAudit({
+      db: tx,
+      actor: options.actor,
+      action: existing ? "exception.reopened" : "exception.opened",
+      entityType: "ActionException",
+      entityId: exception.id,
+      before: existing ? { status: existing.status } : undefined,
+      after: { status: "open", reasonCode, runId: options.runId },
+      correlationId: options.correlationId,
+    });
+    await writeTimeline(tx, options, "failed", redactText(`${options.action.label} failed: ${message}`), new Date());
+    return exception;
+  });
+  const answer = new AppError(appError.code, appError.message, {
+    fields: appError.fields,
+    details: { runId: options.runId, rootRunId: options.rootRunId, exceptionId: exception.id, reasonCode },
+  });
+  return { status: answer.status, body: errorBody(answer, options.correlationId) };
+}
