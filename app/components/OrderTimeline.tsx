@@ -8,7 +8,8 @@ export interface TimelineEntry {
 }
 
 function toneOf(type: string): BadgeProps["tone"] {
-  if (type === "payment.failed" || type === "order.cancelled") return "critical";
+  if (type === "payment.failed" || type === "order.cancelled" || type === "action.failed") return "critical";
+  if (type === "action.succeeded") return "success";
   if (type.endsWith("on_hold")) return "warning";
   if (type.startsWith("refund.") || type.startsWith("return.") || type === "payment.refunded") return "attention";
   if (type.startsWith("payment.")) return "success";
