@@ -22,6 +22,7 @@ import { action as dismissRoute } from "../routes/app.exceptions.$id.dismiss";
 import { action as retryRoute } from "../routes/app.exceptions.$id.retry";
 import { loader as exceptionsLoader } from "../routes/app.exceptions._index";
 import { loader as orderLoader } from "../routes/app.orders.$id";
+import { action as staffAccessRoute } from "../routes/app.staff.$id.access";
 import { ingestOrder } from "../orders/ingest-order.server";
 import { offlineClient } from "../shopify/offline-client.server";
 import { createTicket } from "../tickets/create-ticket.server";
@@ -33,6 +34,8 @@ const OWNER = 9001;
 const AGENT = 9002;
 const SUPPORT = 9004;
 const VIEWER = 9005;
+/** Mia: the staff member who leaves the store (deactivated) and comes back. */
+const LEAVER = 9003;
 
 type RunBody = { run: { id: string; rootRunId: string; status: string; attempt: number }; summary: string; result: Record<string, unknown> };
 type FailureBody = ErrorBody & { error: { details: { runId: string; rootRunId: string; exceptionId: string; reasonCode: string } } };
@@ -42,6 +45,7 @@ let ticketA: { id: string; number: number; orderId: string | null };
 let closedTicketA: { id: string };
 let ticketB: { id: string };
 let supportStaffId: string;
+let leaverId: string;
 
 const json = (body: unknown) => JSON.stringify(body);
 
@@ -110,10 +114,11 @@ beforeAll(async () => {
     shops.set(shop, { id: shopRow.id, orderIds });
   }
   // Each staff member's first request creates them (as Viewer); then roles are set.
-  for (const userId of [AGENT, SUPPORT, VIEWER]) await listExceptions("", { userId });
+  for (const userId of [AGENT, SUPPORT, VIEWER, LEAVER]) await listExceptions("", { userId });
   await prisma.staffMember.updateMany({ where: { shopifyUserId: String(AGENT) }, data: { roleKey: "agent" } });
   await prisma.staffMember.updateMany({ where: { shopifyUserId: String(SUPPORT) }, data: { roleKey: "support" } });
   supportStaffId = await staffId(SUPPORT);
+  leaverId = await staffId(LEAVER);
 
   const actor = { type: "staff" as const, id: null, label: "Test" };
   const a = shops.get(SHOP_A)!;
@@ -125,9 +130,20 @@ beforeAll(async () => {
 
 afterEach(async () => {
   vi.restoreAllMocks();
-  // Sam stays an active Support member between tests.
-  await prisma.staffMember.update({ where: { id: supportStaffId }, data: { active: true } });
+  await prisma.staffMember.update({ where: { id: leaverId }, data: { active: true } });
 });
+
+/** The Owner deactivates or reactivates Mia on the Staff page (its JSON endpoint). */
+async function setLeaverActive(active: boolean) {
+  const request = adminFetchRequest(`/app/staff/${leaverId}/access`, {
+    shop: SHOP_A,
+    method: "POST",
+    headers: { "Content-Type": "application/json", "Idempotency-Key": `access-${randomUUID()}` },
+    body: json({ active }),
+  });
+  const response = await call(() => staffAccessRoute({ request, params: { id: leaverId }, context: {} } as ActionFunctionArgs));
+  expect(response.status).toBe(200);
+}
 
 describe("create_task through the runner", () => {
   it("succeeds for a permitted staff member: task, run, audit rows, ticket and order timelines", async () => {
@@ -278,8 +294,8 @@ describe("bad input", () => {
 
 describe("failures, exceptions and retry", () => {
   it("opens an exception when the assignee has left, and Retry succeeds once they are back", async () => {
-    await prisma.staffMember.update({ where: { id: supportStaffId }, data: { active: false } });
-    const failed = await postAction("tickets", ticketA.id, "create_task", { title: "Refund follow-up", assigneeId: supportStaffId });
+    await setLeaverActive(false);
+    const failed = await postAction("tickets", ticketA.id, "create_task", { title: "Refund follow-up", assigneeId: leaverId });
     expect(failed.status).toBe(409);
     expect(failed.body.error).toMatchObject({ code: "CONFLICT", message: "The assignee is no longer active in this store" });
     const { runId, exceptionId, reasonCode } = failed.body.error.details;
@@ -304,14 +320,14 @@ describe("failures, exceptions and retry", () => {
     expect(await db().run.findUniqueOrThrow({ where: { id: secondRunId } })).toMatchObject({ parentRunId: runId, status: "failed" });
     expect(await db().actionException.findUniqueOrThrow({ where: { id: exceptionId } })).toMatchObject({ status: "open", attempts: 2, lastRunId: secondRunId });
 
-    // The cause is fixed: Sam is back. Retry succeeds, resolves the exception, creates one task.
-    await prisma.staffMember.update({ where: { id: supportStaffId }, data: { active: true } });
+    // The cause is fixed: Mia is back. Retry succeeds, resolves the exception, creates one task.
+    await setLeaverActive(true);
     const fixed = await retry(exceptionId);
     expect(fixed.status).toBe(200);
     expect(fixed.body.run).toMatchObject({ rootRunId: runId, status: "succeeded", attempt: 3 });
     expect(await db().run.findUniqueOrThrow({ where: { id: fixed.body.run.id } })).toMatchObject({ parentRunId: runId, status: "succeeded" });
     expect(await db().actionException.findUniqueOrThrow({ where: { id: exceptionId } })).toMatchObject({ status: "resolved", attempts: 3, lastRunId: fixed.body.run.id });
-    expect(await db().task.findMany({ where: { sourceRunId: runId } })).toEqual([expect.objectContaining({ title: "Refund follow-up", assigneeId: supportStaffId })]);
+    expect(await db().task.findMany({ where: { sourceRunId: runId } })).toEqual([expect.objectContaining({ title: "Refund follow-up", assigneeId: leaverId })]);
     const exceptionAudit = await db().auditLog.findMany({ where: { entityType: "ActionException", entityId: exceptionId }, orderBy: { createdAt: "asc" } });
     expect(exceptionAudit.map((row) => row.action)).toEqual(["exception.opened", "exception.retried", "exception.reopened", "exception.retried", "exception.resolved"]);
 
@@ -343,10 +359,10 @@ describe("failures, exceptions and retry", () => {
   });
 
   it("lets one of several simultaneous Retry clicks run; the others are 409", async () => {
-    await prisma.staffMember.update({ where: { id: supportStaffId }, data: { active: false } });
-    const failed = await postAction("tickets", ticketA.id, "create_task", { title: "Race", assigneeId: supportStaffId });
+    await prisma.staffMember.update({ where: { id: leaverId }, data: { active: false } });
+    const failed = await postAction("tickets", ticketA.id, "create_task", { title: "Race", assigneeId: leaverId });
     const { exceptionId, runId } = failed.body.error.details;
-    await prisma.staffMember.update({ where: { id: supportStaffId }, data: { active: true } });
+    await prisma.staffMember.update({ where: { id: leaverId }, data: { active: true } });
     const responses = await Promise.all(Array.from({ length: 5 }, () => retry(exceptionId)));
     expect(responses.map((response) => response.status).sort()).toEqual([200, 409, 409, 409, 409]);
     expect(await db().task.count({ where: { sourceRunId: runId } })).toBe(1);
@@ -354,8 +370,8 @@ describe("failures, exceptions and retry", () => {
   });
 
   it("dismisses only with a reason, audited; a dismissed exception cannot be retried", async () => {
-    await prisma.staffMember.update({ where: { id: supportStaffId }, data: { active: false } });
-    const failed = await postAction("tickets", ticketA.id, "create_task", { title: "Never mind", assigneeId: supportStaffId });
+    await prisma.staffMember.update({ where: { id: leaverId }, data: { active: false } });
+    const failed = await postAction("tickets", ticketA.id, "create_task", { title: "Never mind", assigneeId: leaverId });
     const { exceptionId } = failed.body.error.details;
 
     const noReason = await dismiss(exceptionId, { reason: " " });
@@ -376,8 +392,8 @@ describe("failures, exceptions and retry", () => {
   });
 
   it("requires exceptions.manage to retry or dismiss (Support has not), audited", async () => {
-    await prisma.staffMember.update({ where: { id: supportStaffId }, data: { active: false } });
-    const failed = await postAction("tickets", ticketA.id, "create_task", { title: "Support cannot retry", assigneeId: supportStaffId });
+    await prisma.staffMember.update({ where: { id: leaverId }, data: { active: false } });
+    const failed = await postAction("tickets", ticketA.id, "create_task", { title: "Support cannot retry", assigneeId: leaverId });
     const { exceptionId } = failed.body.error.details;
     const denied = await retry(exceptionId, { userId: SUPPORT });
     expect(denied.status).toBe(403);
@@ -401,8 +417,8 @@ describe("failures, exceptions and retry", () => {
 
 describe("two shops", () => {
   it("never runs, retries, dismisses or lists across shops", async () => {
-    await prisma.staffMember.update({ where: { id: supportStaffId }, data: { active: false } });
-    const failed = await postAction("tickets", ticketA.id, "create_task", { title: "Shop A only", assigneeId: supportStaffId });
+    await prisma.staffMember.update({ where: { id: leaverId }, data: { active: false } });
+    const failed = await postAction("tickets", ticketA.id, "create_task", { title: "Shop A only", assigneeId: leaverId });
     const { exceptionId } = failed.body.error.details;
     const beforeA = await counts();
     const beforeB = await counts(SHOP_B);

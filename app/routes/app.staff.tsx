@@ -1,10 +1,11 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData, useRevalidator } from "@remix-run/react";
 import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
-import { Badge, Banner, BlockStack, Card, IndexTable, Page, Select, Text } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Button, Card, IndexTable, Page, Select, Text } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { RouteError } from "../components/RouteError";
 import type { ErrorBody } from "../lib/app-error";
+import { postJson } from "../lib/post-json";
 import { withStaff } from "../lib/route.server";
 import { ROLES } from "../rbac/permissions";
 import { listStaff } from "../staff/list-staff.server";
@@ -33,7 +34,7 @@ export default function Staff() {
             itemCount={staff.length}
             selectable={false}
             emptyState={<Text as="p">Staff appear here the first time they open the app.</Text>}
-            headings={[{ title: "Name" }, { title: "Email" }, { title: "Role" }, { title: "Last seen" }]}
+            headings={[{ title: "Name" }, { title: "Email" }, { title: "Role" }, { title: "Last seen" }, { title: "Access" }]}
           >
             {staff.map((member, index) => (
               <IndexTable.Row id={member.id} key={member.id} position={index}>
@@ -48,6 +49,9 @@ export default function Staff() {
                   <RoleCell member={member} canManage={canManage && !member.accountOwner} myRank={me.rank} />
                 </IndexTable.Cell>
                 <IndexTable.Cell>{member.lastSeenAt ? new Date(member.lastSeenAt).toLocaleString("en") : "—"}</IndexTable.Cell>
+                <IndexTable.Cell>
+                  <AccessCell member={member} canManage={canManage && !member.accountOwner && member.id !== me.id} />
+                </IndexTable.Cell>
               </IndexTable.Row>
             ))}
           </IndexTable>
@@ -105,6 +109,32 @@ function RoleCell({ member, canManage, myRank }: { member: { id: string; name: s
         onChange={(next) => void change(next)}
         error={error ?? undefined}
       />
+    </BlockStack>
+  );
+}
+
+/** Deactivate a member who left the store (no access, not assignable); reactivate on return. */
+function AccessCell({ member, canManage }: { member: { id: string; name: string; active: boolean }; canManage: boolean }) {
+  const shopify = useAppBridge();
+  const revalidator = useRevalidator();
+  const [saving, setSaving] = useState(false);
+  const badge = member.active ? <Badge tone="success">Active</Badge> : <Badge tone="critical">Deactivated</Badge>;
+  if (!canManage) return badge;
+
+  async function toggle() {
+    setSaving(true);
+    const result = await postJson(`/app/staff/${member.id}/access`, { active: !member.active }, `access-${member.id}-${crypto.randomUUID()}`);
+    setSaving(false);
+    shopify.toast.show(result.ok ? `${member.name} ${member.active ? "deactivated" : "reactivated"}` : `Access not changed: ${result.message}`, { isError: !result.ok });
+    revalidator.revalidate();
+  }
+
+  return (
+    <BlockStack gap="100" inlineAlign="start">
+      {badge}
+      <Button size="slim" loading={saving} onClick={() => void toggle()} accessibilityLabel={`${member.active ? "Deactivate" : "Reactivate"} ${member.name}`}>
+        {member.active ? "Deactivate" : "Reactivate"}
+      </Button>
     </BlockStack>
   );
 }

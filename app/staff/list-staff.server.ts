@@ -8,10 +8,11 @@ export interface StaffRow {
   accountOwner: boolean;
   collaborator: boolean;
   lastSeenAt: string | null;
+  active: boolean;
 }
 
 export async function listStaff({ db }: { db: DbClient }): Promise<StaffRow[]> {
-  const rows = await db.staffMember.findMany({ where: { active: true }, orderBy: [{ accountOwner: "desc" }, { firstName: "asc" }, { id: "asc" }], take: 500 });
+  const rows = await db.staffMember.findMany({ orderBy: [{ active: "desc" }, { accountOwner: "desc" }, { firstName: "asc" }, { id: "asc" }], take: 500 });
   return rows.map((row) => ({
     id: row.id,
     name: [row.firstName, row.lastName].filter(Boolean).join(" ") || `Staff ${row.shopifyUserId}`,
@@ -20,5 +21,6 @@ export async function listStaff({ db }: { db: DbClient }): Promise<StaffRow[]> {
     accountOwner: row.accountOwner,
     collaborator: row.collaborator,
     lastSeenAt: row.lastSeenAt?.toISOString() ?? null,
+    active: row.active,
   }));
 }

@@ -99,6 +99,10 @@ export async function resolveStaff({ shopDomain, userId, session, correlationId 
     }
   }
 
+  if (!staff.active && !staff.accountOwner) {
+    // Deactivated on the Staff page (left the store): a valid Shopify token is not enough.
+    throw new AppError("FORBIDDEN", "Your access to this app was deactivated by an admin of this store.", { details: { reason: "deactivated" } });
+  }
   const roleKey = (staff.accountOwner ? "owner" : staff.roleKey) as RoleKey;
   const role = (await db.role.findUnique({ where: { shopId_key: { shopId: shop.id, key: roleKey } } })) ?? null;
   const definition = ROLE_BY_KEY.get(roleKey);

@@ -7,3 +7,5 @@ export const ZStaffMemberId = z.string().regex(/^[a-z0-9]{20,40}$/, "Malformed s
 export const ZRoleChange = z.object({
   roleKey: z.enum(ROLES.map((role) => role.key) as [string, ...string[]], { errorMap: () => ({ message: "Choose one of the roles" }) }),
 });
+
+export const ZAccessChange = z.object({ active: z.boolean({ errorMap: () => ({ message: "Send true or false" }) }) });
