@@ -7,6 +7,8 @@ export interface FilterField {
   label: string;
   type?: "text" | "date" | "select";
   options?: Array<{ label: string; value: string }>;
+  /** Selects: what the list shows when the parameter is absent (the loader's default). */
+  defaultValue?: string;
 }
 
 /**
@@ -15,7 +17,7 @@ export interface FilterField {
  */
 export function FilterBar({ fields, errors = {} }: { fields: FilterField[]; errors?: Record<string, string[]> }) {
   const [params] = useSearchParams();
-  const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(fields.map((field) => [field.name, params.get(field.name) ?? ""])));
+  const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(fields.map((field) => [field.name, params.get(field.name) ?? field.defaultValue ?? ""])));
   const set = (name: string) => (value: string) => setValues((current) => ({ ...current, [name]: value }));
   return (
     <Form method="get" role="search" aria-label="Filters">
@@ -26,7 +28,7 @@ export function FilterBar({ fields, errors = {} }: { fields: FilterField[]; erro
               <Select
                 label={field.label}
                 name={field.name}
-                options={[{ label: "Any", value: "" }, ...(field.options ?? [])]}
+                options={field.defaultValue === undefined ? [{ label: "Any", value: "" }, ...(field.options ?? [])] : (field.options ?? [])}
                 value={values[field.name]}
                 onChange={set(field.name)}
                 error={errors[field.name]?.join(", ")}

@@ -77,7 +77,13 @@ export default function Exceptions() {
           <FilterBar
             errors={error?.fields ?? {}}
             fields={[
-              { name: "status", label: "Status", type: "select", options: [...EXCEPTION_STATUSES.map((status) => ({ label: status, value: status })), { label: "all", value: "all" }] },
+              {
+                name: "status",
+                label: "Status",
+                type: "select",
+                defaultValue: "open",
+                options: [...EXCEPTION_STATUSES.map((status) => ({ label: status, value: status })), { label: "all", value: "all" }],
+              },
               { name: "reasonCode", label: "Reason", type: "select", options: REASON_CODES.map((code) => ({ label: REASON_LABELS[code], value: code })) },
               { name: "actionType", label: "Action", type: "select", options: actionTypes },
             ]}
