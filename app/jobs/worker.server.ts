@@ -21,14 +21,24 @@ export interface WorkerOptions {
   clientFor?: (shopDomain: string) => Promise<AdminClient>;
 }
 
-/** Wraps a handler so a failure is logged (with the queue) before pg-boss schedules its retry. */
-function logged<T>(queue: string, handler: (job: T) => Promise<void>) {
-  return async ([job]: T[]) => {
-    try {
-      await handler(job);
-    } catch (error) {
-      logger.warn({ queue, err: (error as Error).message }, "job failed; pg-boss will retry");
-      throw error;
+/**
+ * pg-boss 10's worker waits `pollingInterval - duration` after every fetch, jobs found or not
+ * (node_modules/pg-boss/src/worker.js), so one job per fetch caps a queue at one job per
+ * interval: bench/README.md measured exactly 1 webhook/s. Each fetch therefore takes a batch;
+ * the jobs run one after another, and a failing job is failed alone (pg-boss schedules its
+ * retry) while the others complete (pg-boss completes only jobs still active).
+ */
+const BATCH = { batchSize: 20, pollingIntervalSeconds: 0.5 };
+
+function batchOf<T>(boss: PgBoss, queue: string, handler: (job: PgBoss.Job<T>) => Promise<void>) {
+  return async (jobs: PgBoss.Job<T>[]) => {
+    for (const job of jobs) {
+      try {
+        await handler(job);
+      } catch (error) {
+        logger.warn({ queue, jobId: job.id, err: (error as Error).message }, "job failed; pg-boss will retry");
+        await boss.fail(queue, job.id, { message: (error as Error).message });
+      }
     }
   };
 }
@@ -38,12 +48,12 @@ export async function startWorker({ clientFor = offlineClient }: WorkerOptions =
   const boss = await getBoss();
   logger.info("job worker started");
 
-  await boss.work(QUEUES.webhook.name, { batchSize: 1, pollingIntervalSeconds: 1 }, logged(QUEUES.webhook.name, async (job: PgBoss.Job<unknown>) => {
+  await boss.work(QUEUES.webhook.name, BATCH, batchOf(boss, QUEUES.webhook.name, async (job: PgBoss.Job<unknown>) => {
     const { deliveryId } = QUEUES.webhook.payload.parse(job.data);
     await processDelivery({ deliveryId, correlationId: `job-${job.id}`, clientFor });
   }));
 
-  await boss.work(QUEUES.orderIngest.name, { batchSize: 1, pollingIntervalSeconds: 1 }, logged(QUEUES.orderIngest.name, async (job: PgBoss.Job<unknown>) => {
+  await boss.work(QUEUES.orderIngest.name, BATCH, batchOf(boss, QUEUES.orderIngest.name, async (job: PgBoss.Job<unknown>) => {
     const { shopDomain, shopifyId } = QUEUES.orderIngest.payload.parse(job.data);
     const shop = await prisma.shop.findUnique({ where: { domain: shopDomain } });
     if (!shop || shop.uninstalledAt) return;
@@ -51,7 +61,7 @@ export async function startWorker({ clientFor = offlineClient }: WorkerOptions =
     logger.debug({ shop: shopDomain, order: shopifyId, outcome: result.outcome }, "order ingested");
   }));
 
-  await boss.work(QUEUES.backfill.name, { batchSize: 1, pollingIntervalSeconds: 1 }, logged(QUEUES.backfill.name, async (job: PgBoss.Job<unknown>) => {
+  await boss.work(QUEUES.backfill.name, { batchSize: 1, pollingIntervalSeconds: 1 }, batchOf(boss, QUEUES.backfill.name, async (job: PgBoss.Job<unknown>) => {
     const { shopDomain } = QUEUES.backfill.payload.parse(job.data);
     const step = await runBackfill({ shopDomain, client: await clientFor(shopDomain) });
     logger.info({ shop: shopDomain, step }, "backfill step");
@@ -59,7 +69,7 @@ export async function startWorker({ clientFor = offlineClient }: WorkerOptions =
     if (step === "started" || step === "waiting") await enqueue("backfill", { shopDomain }, { startAfter: 2 });
   }));
 
-  await boss.work(QUEUES.reconcile.name, { batchSize: 1, pollingIntervalSeconds: 5 }, logged(QUEUES.reconcile.name, async (job: PgBoss.Job<unknown>) => {
+  await boss.work(QUEUES.reconcile.name, { batchSize: 1, pollingIntervalSeconds: 5 }, batchOf(boss, QUEUES.reconcile.name, async (job: PgBoss.Job<unknown>) => {
     const { shopDomain } = QUEUES.reconcile.payload.parse(job.data ?? {});
     await runMaintenance({ clientFor, shopDomain });
   }));

@@ -136,6 +136,21 @@ describe("webhook intake and ingestion", () => {
     expect(ingestCalls.filter((id) => id === gid).length).toBeGreaterThanOrEqual(2);
   }, 40_000);
 
+  it("a failing job in a worker batch is retried alone; its batch-mates complete once", async () => {
+    // Workers fetch jobs in batches (app/jobs/worker.server.ts): a burst for eight orders lands
+    // in one or two batches, and one of the orders fails its first fetch.
+    const burst = gids().slice(10, 18);
+    failuresToInject.set(burst[3], 1);
+    const before = ingestCalls.length;
+    await Promise.all(burst.map((gid, i) => deliver("orders/updated", orderPayload(gid), `wh-batch-${i}`)));
+    await waitFor(async () => (await prisma.order.count({ where: { shopifyId: { in: burst } } })) === burst.length, 30_000);
+    const calls = ingestCalls.slice(before);
+    for (const gid of burst) {
+      if (gid === burst[3]) expect(calls.filter((id) => id === gid).length).toBeGreaterThanOrEqual(2);
+      else expect(calls.filter((id) => id === gid)).toEqual([gid]);
+    }
+  }, 40_000);
+
   it("coalesces a burst of deliveries for one order", async () => {
     const gid = gids()[4];
     const before = ingestCalls.length;
