@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import type { Prisma } from "@prisma/client";
+import type { Actor } from "../audit/types";
 import { AppError, errorBody } from "../lib/app-error";
-import type { RequestContext } from "../lib/route.server";
+import type { DbClient, ScopedDb } from "../lib/tenancy.server";
 import { consumeRateLimit, type RateLimitRule } from "../ratelimit/consume-rate-limit.server";
 
 export const IDEMPOTENCY_HEADER = "Idempotency-Key";
@@ -18,13 +19,33 @@ export interface IdempotentResult {
   replayed: boolean;
 }
 
+/**
+ * Who is calling, for which shop. A staff request's RequestContext is one as it is; callers
+ * without a session (the signed intake API) build one from the verified shop and their actor.
+ */
+export interface IdempotencyContext {
+  /** The shop's scoped client (not a transaction: the key is claimed in its own statement). */
+  db: ScopedDb;
+  shop: { id: string };
+  actor: Actor;
+  request: Request;
+  correlationId: string;
+}
+
 export interface WithIdempotencyOptions {
-  ctx: RequestContext;
+  ctx: IdempotencyContext;
   /** The endpoint (and anything else that makes a key distinct); the actor is added here. */
   scope: string;
   /** The parsed request input: part of the fingerprint with the method and path. */
   input: unknown;
-  execute: () => Promise<{ status: number; body: unknown }>;
+  /**
+   * The work. With `transactional`, it gets a transaction client and the key is completed in
+   * that same transaction: whatever it wrote commits together with the stored answer, so a
+   * crash between the two can never let a retry execute it a second time. Without it, it gets
+   * the scoped client (for work that calls Shopify or runs its own transactions).
+   */
+  execute: (db: DbClient) => Promise<{ status: number; body: unknown }>;
+  transactional?: boolean;
   /** Rate limits counted per execution: a replay or a waiting duplicate costs nothing. */
   rateLimit?: RateLimitRule[];
 }
@@ -43,7 +64,7 @@ function canonical(value: unknown): unknown {
  * wait for the first one and replay its stored response. The same key with a different
  * request is IDEMPOTENCY_MISMATCH (409).
  */
-export async function withIdempotency({ ctx, scope, input, execute, rateLimit }: WithIdempotencyOptions): Promise<IdempotentResult> {
+export async function withIdempotency({ ctx, scope, input, execute, transactional = false, rateLimit }: WithIdempotencyOptions): Promise<IdempotentResult> {
   const key = ctx.request.headers.get(IDEMPOTENCY_HEADER);
   if (!key) throw new AppError("VALIDATION", `The ${IDEMPOTENCY_HEADER} header is required`, { fields: { [IDEMPOTENCY_HEADER]: ["Required"] } });
   if (!KEY_FORMAT.test(key)) {
@@ -81,10 +102,24 @@ export async function withIdempotency({ ctx, scope, input, execute, rateLimit }:
     await new Promise((resolve) => setTimeout(resolve, WAIT_STEP_MS));
   }
 
+  const complete = (db: DbClient, outcome: { status: number; body: unknown }) =>
+    db.idempotencyKey.update({
+      where,
+      data: { state: "completed", responseStatus: outcome.status, responseBody: outcome.body as Prisma.InputJsonValue, completedAt: new Date() },
+    });
+
   let outcome: { status: number; body: unknown };
   try {
     if (rateLimit) await consumeRateLimit({ shopId: ctx.shop.id, rules: rateLimit });
-    outcome = await execute();
+    if (transactional) {
+      outcome = await ctx.db.$transaction(async (tx) => {
+        const result = await execute(tx);
+        await complete(tx, result);
+        return result;
+      });
+      return { ...outcome, replayed: false };
+    }
+    outcome = await execute(ctx.db);
   } catch (error) {
     if (error instanceof AppError && error.code === "RATE_LIMITED") {
       // Not an answer for this key: the same request may run once the window resets.
@@ -100,9 +135,6 @@ export async function withIdempotency({ ctx, scope, input, execute, rateLimit }:
       throw error;
     }
   }
-  await ctx.db.idempotencyKey.update({
-    where,
-    data: { state: "completed", responseStatus: outcome.status, responseBody: outcome.body as Prisma.InputJsonValue, completedAt: new Date() },
-  });
+  await complete(ctx.db, outcome);
   return { ...outcome, replayed: false };
 }
