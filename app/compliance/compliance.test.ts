@@ -13,6 +13,8 @@ import { ingestOrder } from "../orders/ingest-order.server";
 import { loader as homeLoader } from "../routes/app._index";
 import { action as webhookAction } from "../routes/webhooks.$";
 import { offlineClient } from "../shopify/offline-client.server";
+import { createTicket } from "../tickets/create-ticket.server";
+import { REDACTED_MESSAGE } from "../tickets/redact-customer-tickets.server";
 import { processDelivery } from "../webhooks/process-delivery.server";
 
 const sandbox = await startTestSandbox();
@@ -85,6 +87,117 @@ describe("customers/data_request", () => {
     expect(exported.orders.map((order) => order.order)).toContain(target.name);
     expect(exported.orders[0].timeline.length).toBeGreaterThan(0);
     expect(await prisma.auditLog.count({ where: { shopId: shop.id, action: "customer.data_requested" } })).toBe(1);
+  });
+});
+
+/** A ticket as a customer's email would open it, plus a staff note about them. */
+async function ticketFor(shop: string, input: { subject: string; message: string; orderId?: string; customerEmail?: string; customerName?: string }, note?: string) {
+  const record = await prisma.shop.findUniqueOrThrow({ where: { domain: shop } });
+  const ticket = await createTicket({
+    db: scopedDb(record.id),
+    shopId: record.id,
+    actor: { type: "system", id: null, label: "Email parser" },
+    correlationId: `compliance-${input.subject}`,
+    channel: "email",
+    input: { priority: "high", ...input },
+  });
+  if (note) {
+    await prisma.ticketMessage.create({ data: { shopId: record.id, ticketId: ticket.id, kind: "internal_note", authorType: "staff", authorLabel: "Olivia Owner", body: note } });
+  }
+  return ticket;
+}
+
+describe("customers/redact: tickets", () => {
+  it("removes the customer from their tickets and threads, keeps the facts; other customers and the other shop untouched", async () => {
+    const shop = await prisma.shop.findUniqueOrThrow({ where: { domain: SHOP_A } });
+    const target = await prisma.order.findFirstOrThrow({ where: { shopId: shop.id, email: { not: null }, customerName: { not: null } } });
+    const email = target.email!;
+    const name = target.customerName!;
+    const other = await prisma.order.findFirstOrThrow({ where: { shopId: shop.id, email: { notIn: [email] }, customerShopifyId: { not: target.customerShopifyId } } });
+
+    const linked = await ticketFor(
+      SHOP_A,
+      { subject: `Refund for ${name}`, message: `Hi, ${name} here (${email}, call +49 30 1234567). Order ${target.name} arrived broken.`, orderId: target.id },
+      `Spoke to ${name.split(" ")[0]} at ${email}; carrier claim 4711 filed.`,
+    );
+    // The same customer, writing in without naming an order.
+    const byEmail = await ticketFor(SHOP_A, { subject: "Another question", message: "Do you ship to Norway?", customerEmail: email.toUpperCase(), customerName: name });
+    const untouched = await ticketFor(SHOP_A, { subject: "Someone else", message: `I am ${other.customerName}`, orderId: other.id });
+    const inShopB = await ticketFor(SHOP_B, { subject: `Refund for ${name}`, message: `Hi, ${name} here (${email})`, customerEmail: email, customerName: name });
+    const before = await prisma.ticket.findMany({ where: { id: { in: [linked.id, byEmail.id] } }, orderBy: { number: "asc" } });
+    const snapshotOf = async (ids: string[]) => ({
+      tickets: await prisma.ticket.findMany({ where: { id: { in: ids } }, orderBy: { id: "asc" } }),
+      messages: await prisma.ticketMessage.findMany({ where: { ticketId: { in: ids } }, orderBy: { id: "asc" } }),
+    });
+    const othersBefore = await snapshotOf([untouched.id, inShopB.id]);
+    const shopBBefore = await snapshotOf((await prisma.ticket.findMany({ where: { shopId: { not: shop.id } }, select: { id: true } })).map((row) => row.id));
+
+    for (const webhookId of ["redact-tickets-1", "redact-tickets-2"]) {
+      await deliverAndProcess("customers/redact", SHOP_A, { shop_domain: SHOP_A, customer: { id: Number(target.customerShopifyId!.split("/").pop()), email }, orders_to_redact: [] }, webhookId);
+    }
+
+    const after = await prisma.ticket.findMany({ where: { id: { in: [linked.id, byEmail.id] } }, orderBy: { number: "asc" } });
+    for (const [index, ticket] of after.entries()) {
+      expect(ticket.customerEmail).toBeNull();
+      expect(ticket.customerName).toBeNull();
+      // The facts stay.
+      expect(ticket).toMatchObject({ number: before[index].number, status: before[index].status, priority: "high", channel: "email", orderId: before[index].orderId, createdAt: before[index].createdAt });
+    }
+    expect(after[0].subject).toBe("Refund for [redacted]");
+    const messages = await prisma.ticketMessage.findMany({ where: { ticketId: { in: [linked.id, byEmail.id] } } });
+    expect(messages).toHaveLength(3);
+    for (const message of messages) {
+      const text = JSON.stringify(message);
+      expect(text).not.toContain(email);
+      for (const part of name.split(" ")) expect(text).not.toContain(part);
+      expect(text).not.toContain("1234567");
+      if (message.kind === "customer") expect(message).toMatchObject({ body: REDACTED_MESSAGE, authorLabel: null });
+    }
+    expect(messages.find((message) => message.kind === "internal_note")!.body).toBe("Spoke to [redacted] at [redacted]; carrier claim 4711 filed.");
+    // Events stay (they hold no personal data); the audit row counts, naming nobody.
+    expect(await prisma.ticketEvent.count({ where: { ticketId: linked.id, type: "ticket.created" } })).toBe(1);
+    const audits = await prisma.auditLog.findMany({ where: { shopId: shop.id, action: "customer.redacted", entityId: target.customerShopifyId }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+    // The second delivery finds the linked ticket again (by the order) but nothing left to change.
+    expect(audits.map((audit) => audit.metadata)).toEqual([expect.objectContaining({ tickets: 2, messages: 3 }), expect.objectContaining({ tickets: 1, messages: 0 })]);
+    expect(JSON.stringify(audits)).not.toContain(email);
+
+    expect(await snapshotOf([untouched.id, inShopB.id])).toEqual(othersBefore);
+    expect(await snapshotOf(shopBBefore.tickets.map((ticket) => ticket.id))).toEqual(shopBBefore);
+  });
+
+  it("finds a customer who never ordered by their email", async () => {
+    const walkIn = await ticketFor(SHOP_A, { subject: "Before I buy", message: "Hello, Wanda Walker here", customerEmail: "wanda.walker@example.com", customerName: "Wanda Walker" });
+    await deliverAndProcess("customers/redact", SHOP_A, { shop_domain: SHOP_A, customer: { id: 987654321, email: "Wanda.Walker@example.com" }, orders_to_redact: [] }, "redact-walk-in");
+    expect(await prisma.ticket.findUniqueOrThrow({ where: { id: walkIn.id } })).toMatchObject({ customerEmail: null, customerName: null, subject: "Before I buy" });
+    expect((await prisma.ticketMessage.findFirstOrThrow({ where: { ticketId: walkIn.id } })).body).toBe(REDACTED_MESSAGE);
+  });
+});
+
+describe("customers/data_request: tickets", () => {
+  it("exports the customer's tickets with their threads, and no one else's", async () => {
+    const shop = await prisma.shop.findUniqueOrThrow({ where: { domain: SHOP_B } });
+    const target = await prisma.order.findFirstOrThrow({ where: { shopId: shop.id, email: { not: null } } });
+    const other = await prisma.order.findFirstOrThrow({ where: { shopId: shop.id, email: { notIn: [target.email!] }, customerShopifyId: { not: target.customerShopifyId } } });
+    const linked = await ticketFor(SHOP_B, { subject: "Where is my order?", message: "It has been two weeks.", orderId: target.id }, "Carrier says delivered.");
+    const byEmail = await ticketFor(SHOP_B, { subject: "Sizes", message: "Is M or L better?", customerEmail: target.email! });
+    await ticketFor(SHOP_B, { subject: "Not theirs", message: "Other customer", orderId: other.id });
+    await ticketFor(SHOP_A, { subject: "Same email, other shop", message: "Shop A", customerEmail: target.email! });
+
+    const payload = { shop_domain: SHOP_B, customer: { id: Number(target.customerShopifyId!.split("/").pop()), email: target.email }, orders_requested: [], data_request: { id: 778 } };
+    await deliverAndProcess("customers/data_request", SHOP_B, payload, "dr-tickets-1");
+    const request = await prisma.dataRequest.findFirstOrThrow({ where: { shopId: shop.id, shopifyRequestId: "778" } });
+    const exported = request.export as { tickets: Array<{ number: number; subject: string; order: string | null; customerEmail: string | null; messages: Array<{ kind: string; author: string | null; body: string }> }> };
+    expect(exported.tickets.map((ticket) => ticket.number)).toEqual([linked.number, byEmail.number]);
+    expect(exported.tickets.map((ticket) => ticket.subject)).toEqual(["Where is my order?", "Sizes"]);
+    expect(exported.tickets[0]).toMatchObject({ order: target.name, customerEmail: target.email });
+    expect(exported.tickets[0].messages).toEqual([
+      { kind: "customer", author: target.customerName ?? "Customer", createdAt: expect.any(String), body: "It has been two weeks." },
+      { kind: "internal_note", author: "staff", createdAt: expect.any(String), body: "Carrier says delivered." },
+    ]);
+    expect(exported.tickets[1].messages.map((message) => message.body)).toEqual(["Is M or L better?"]);
+    expect(JSON.stringify(exported)).not.toMatch(/Not theirs|Same email, other shop/);
+    const audit = await prisma.auditLog.findFirstOrThrow({ where: { shopId: shop.id, action: "customer.data_requested", entityId: request.id } });
+    expect(audit.metadata).toMatchObject({ tickets: 2 });
   });
 });
 

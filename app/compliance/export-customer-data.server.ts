@@ -1,6 +1,7 @@
 import type { Prisma } from "@prisma/client";
 import { recordAudit } from "../audit/record-audit.server";
 import type { ScopedDb } from "../lib/tenancy.server";
+import { exportCustomerTickets } from "../tickets/export-customer-tickets.server";
 
 export interface ExportCustomerDataOptions {
   db: ScopedDb;
@@ -13,8 +14,9 @@ export interface ExportCustomerDataOptions {
 
 /**
  * customers/data_request: assembles everything we hold about the customer (their orders'
- * latest snapshots and timelines) as one JSON document, stores it for the merchant to hand
- * over, and records the request. Idempotent per Shopify data request id.
+ * latest snapshots and timelines, their tickets with their threads) as one JSON document,
+ * stores it for the merchant to hand over, and records the request. Idempotent per Shopify
+ * data request id.
  */
 export async function exportCustomerData({ db, requestId, customerShopifyId, email, orderIds, correlationId }: ExportCustomerDataOptions) {
   const existing = await db.dataRequest.findFirst({ where: { shopifyRequestId: requestId } });
@@ -36,7 +38,8 @@ export async function exportCustomerData({ db, requestId, customerShopifyId, ema
     const timeline = await db.orderTimelineEvent.findMany({ where: { orderId: order.id }, orderBy: [{ occurredAt: "asc" }, { dedupeKey: "asc" }], select: { type: true, occurredAt: true, title: true } });
     exported.push({ order: order.name, shopifyId: order.shopifyId, snapshot: snapshot?.content ?? null, timeline });
   }
-  const document = { generatedAt: new Date().toISOString(), customer: { shopifyId: customerShopifyId, email }, orders: exported };
+  const tickets = await exportCustomerTickets({ db, customerShopifyId, email, orderIds: orders.map((order) => order.id) });
+  const document = { generatedAt: new Date().toISOString(), customer: { shopifyId: customerShopifyId, email }, orders: exported, tickets };
   return db.$transaction(async (tx) => {
     const created = await tx.dataRequest.create({
       data: { shopifyRequestId: requestId, customerShopifyId, export: document as unknown as Prisma.InputJsonValue } as Prisma.DataRequestUncheckedCreateInput,
@@ -47,7 +50,7 @@ export async function exportCustomerData({ db, requestId, customerShopifyId, ema
       action: "customer.data_requested",
       entityType: "DataRequest",
       entityId: created.id,
-      metadata: { orders: exported.length, shopifyRequestId: requestId },
+      metadata: { orders: exported.length, tickets: tickets.length, shopifyRequestId: requestId },
       correlationId,
     });
     return created;

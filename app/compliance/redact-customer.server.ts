@@ -2,6 +2,7 @@ import type { Prisma } from "@prisma/client";
 import { recordAudit } from "../audit/record-audit.server";
 import { redactText } from "../lib/redact";
 import type { ScopedDb } from "../lib/tenancy.server";
+import { redactCustomerTickets } from "../tickets/redact-customer-tickets.server";
 
 export interface RedactCustomerOptions {
   db: ScopedDb;
@@ -16,10 +17,12 @@ const REDACTED_CUSTOMER = { name: null, email: null, phone: null };
 
 /**
  * customers/redact: removes the customer's personal data (name, email, phone, address) from
- * every order row, every snapshot version and the timeline, and keeps the non-personal facts
- * (totals, statuses, fulfillment, payments). Idempotent: a second run finds nothing to change.
+ * every order row, every snapshot version and the timeline, and from their tickets and
+ * messages (app/tickets/redact-customer-tickets.server.ts), and keeps the non-personal facts
+ * (totals, statuses, fulfillment, payments, ticket numbers and statuses). Idempotent: a second
+ * run finds nothing to change.
  */
-export async function redactCustomer({ db, customerShopifyId, email, orderIds, correlationId }: RedactCustomerOptions): Promise<{ orders: number; snapshots: number }> {
+export async function redactCustomer({ db, customerShopifyId, email, orderIds, correlationId }: RedactCustomerOptions): Promise<{ orders: number; snapshots: number; tickets: number }> {
   const gids = orderIds.map((id) => (String(id).startsWith("gid://") ? String(id) : `gid://shopify/Order/${id}`));
   const orders = await db.order.findMany({
     where: {
@@ -29,12 +32,24 @@ export async function redactCustomer({ db, customerShopifyId, email, orderIds, c
         ...(gids.length ? [{ shopifyId: { in: gids } }] : []),
       ],
     },
-    select: { id: true },
+    select: { id: true, email: true, customerName: true },
   });
-  if (orders.length === 0) return { orders: 0, snapshots: 0 };
   const orderIdsInDb = orders.map((order) => order.id);
+  // A customer may have written in without ordering: their tickets are found on their own.
+  const byCustomer = [...(customerShopifyId ? [{ customerShopifyId }] : []), ...(email ? [{ customerEmail: { equals: email.trim(), mode: "insensitive" as const } }] : [])];
+  const hasTickets = byCustomer.length > 0 && (await db.ticket.count({ where: { OR: byCustomer } })) > 0;
+  if (orders.length === 0 && !hasTickets) return { orders: 0, snapshots: 0, tickets: 0 };
 
   return db.$transaction(async (tx) => {
+    // Tickets first: they are matched by the orders' customer, read before it is removed below.
+    const tickets = await redactCustomerTickets({
+      db: tx,
+      customerShopifyId,
+      email,
+      orderIds: orderIdsInDb,
+      knownNames: orders.map((order) => order.customerName),
+      knownEmails: orders.map((order) => order.email),
+    });
     await tx.order.updateMany({ where: { id: { in: orderIdsInDb } }, data: { email: null, customerName: null } });
     const snapshots = await tx.orderSnapshot.findMany({ where: { orderId: { in: orderIdsInDb } }, select: { id: true, content: true } });
     for (const snapshot of snapshots) {
@@ -59,9 +74,9 @@ export async function redactCustomer({ db, customerShopifyId, email, orderIds, c
       action: "customer.redacted",
       entityType: "Customer",
       entityId: customerShopifyId,
-      metadata: { orders: orders.length, snapshots: snapshots.length },
+      metadata: { orders: orders.length, snapshots: snapshots.length, tickets: tickets.tickets, messages: tickets.messages },
       correlationId,
     });
-    return { orders: orders.length, snapshots: snapshots.length };
+    return { orders: orders.length, snapshots: snapshots.length, tickets: tickets.tickets };
   });
 }

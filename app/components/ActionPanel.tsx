@@ -103,13 +103,13 @@ function CreateTaskForm({ target, assignees }: Pick<ActionPanelProps, "target" |
         <TextField label="Details" value={body} onChange={change(setBody)} autoComplete="off" multiline={2} error={fields.body?.join(", ")} />
         <FormLayout.Group condensed>
           <Select
-            label="Assignee"
+            label="Task assignee"
             options={[{ label: "Unassigned", value: "" }, ...assignees.map((member) => ({ label: member.name, value: member.id }))]}
             value={assigneeId}
             onChange={change(setAssigneeId)}
             error={fields.assigneeId?.join(", ")}
           />
-          <TextField label="Due date" type="date" value={dueAt} onChange={change(setDueAt)} autoComplete="off" error={fields.dueAt?.join(", ")} />
+          <TextField label="Task due date" type="date" value={dueAt} onChange={change(setDueAt)} autoComplete="off" error={fields.dueAt?.join(", ")} />
         </FormLayout.Group>
         {runner.preview ? <Banner tone="info">{runner.preview}</Banner> : null}
         {runner.failure ? <FailureBanner failure={runner.failure} /> : null}
@@ -168,7 +168,7 @@ export function NoteComposer({ ticketId, permitted }: { ticketId: string; permit
   }
   return (
     <form
-      aria-label="Internal note"
+      aria-label="Write an internal note"
       onSubmit={(event) => {
         event.preventDefault();
         void runner.run({ body }).then((ok) => ok && setBody(""));

@@ -4,6 +4,8 @@ import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { Badge, Banner, BlockStack, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import { useState } from "react";
 import { z } from "zod";
+import { listAvailableActions } from "../actions/list-available-actions.server";
+import { ActionPanel } from "../components/ActionPanel";
 import { FinancialStatusBadge, FulfillmentStatusBadge, OrderContextPanel } from "../components/OrderContextPanel";
 import { OrderTimeline } from "../components/OrderTimeline";
 import { RouteError } from "../components/RouteError";
@@ -20,6 +22,8 @@ export const loader = ({ request, params }: LoaderFunctionArgs) =>
     return {
       ...(await getOrderDetail({ db: ctx.db, id, canSeePii: ctx.role.permissions.has("customers.pii") })),
       canRefresh: ctx.role.permissions.has("orders.refresh"),
+      canCreateTicket: ctx.role.permissions.has("tickets.create"),
+      actionPanel: await listAvailableActions(ctx, "order"),
     };
   });
 
@@ -32,7 +36,7 @@ const OUTCOME_MESSAGES: Record<RefreshResult["outcome"], (version: number) => st
 };
 
 export default function OrderPage() {
-  const { order, context, timeline, piiMasked, canRefresh } = useLoaderData<typeof loader>();
+  const { order, context, timeline, piiMasked, canRefresh, actionPanel, canCreateTicket } = useLoaderData<typeof loader>();
   const shopify = useAppBridge();
   const revalidator = useRevalidator();
   const [refreshing, setRefreshing] = useState(false);
@@ -74,6 +78,7 @@ export default function OrderPage() {
       }
       subtitle={`Placed ${new Date(order.createdAt).toLocaleString("en")} · snapshot version ${order.snapshotVersion}, stored ${new Date(order.lastIngestedAt).toLocaleString("en")}`}
       primaryAction={canRefresh ? { content: "Refresh from Shopify", onAction: () => void refresh(), loading: refreshing, disabled: refreshing } : undefined}
+      secondaryActions={canCreateTicket ? [{ content: "Create ticket", url: `/app/tickets/new?orderId=${order.id}` }] : undefined}
     >
       <TitleBar title={`Order ${order.name}`} />
       <Layout>
@@ -88,6 +93,7 @@ export default function OrderPage() {
         </Layout.Section>
         <Layout.Section variant="oneThird">
           <BlockStack gap="400">
+            <ActionPanel target={{ kind: "orders", id: order.id }} actions={actionPanel.actions} assignees={actionPanel.assignees} />
             <OrderTimeline events={timeline} />
             <Text as="p" tone="subdued" variant="bodySm">
               Shopify id {order.shopifyId}

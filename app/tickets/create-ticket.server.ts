@@ -2,13 +2,14 @@
  * Opens a ticket for any creator: staff, the intake API, a workflow or an agent. The number
  * comes from the shop's counter (one atomic UPDATE ... RETURNING, so concurrent creations
  * never share a number); the ticket, its first message, its `created` event and the audit row
- * commit together.
+ * commit together: in the caller's transaction when given one, else in a transaction of its own.
  */
 import type { Prisma } from "@prisma/client";
 import { recordAudit } from "../audit/record-audit.server";
 import type { Actor } from "../audit/types";
 import { AppError } from "../lib/app-error";
 import type { DbClient } from "../lib/tenancy.server";
+import { inTransaction } from "./in-transaction.server";
 import type { CreateTicketInput, MessageKind, TicketChannel } from "./schema";
 
 export interface CreateTicketOptions {
@@ -32,8 +33,14 @@ export async function nextTicketNumber(db: DbClient, shopId: string): Promise<nu
   return rows[0].lastNumber;
 }
 
-export async function createTicket({ db, shopId, actor, correlationId, input, channel, messageKind }: CreateTicketOptions) {
-  let customerEmail = input.customerEmail ?? null;
+export async function createTicket(options: CreateTicketOptions) {
+  return inTransaction(options.db, (tx) => insertTicket({ ...options, db: tx }));
+}
+
+async function insertTicket({ db, shopId, actor, correlationId, input, channel, messageKind }: CreateTicketOptions) {
+  // Lowercased here too (ZCreateTicket does it for parsed input): search and customers/redact
+  // match emails exactly, whoever built the input.
+  let customerEmail = input.customerEmail?.trim().toLowerCase() || null;
   let customerName = input.customerName ?? null;
   let customerShopifyId: string | null = null;
   if (input.orderId) {
@@ -72,14 +79,19 @@ export async function createTicket({ db, shopId, actor, correlationId, input, ch
     } as Prisma.TicketUncheckedCreateInput,
   });
   if (input.message) {
+    const kind = messageKind ?? (channel === "staff" ? "internal_note" : "customer");
+    // A customer's words are authored by the customer (no staff or API id), not by the channel
+    // that carried them.
+    const byCustomer = kind === "customer";
     await db.ticketMessage.create({
       data: {
         ticketId: ticket.id,
-        kind: messageKind ?? (channel === "staff" ? "internal_note" : "customer"),
-        authorType: messageKind === "customer" || (!messageKind && channel !== "staff") ? "customer" : actor.type,
-        authorId: actor.id,
-        authorLabel: messageKind === "customer" || (!messageKind && channel !== "staff") ? customerName ?? "Customer" : actor.label,
+        kind,
+        authorType: byCustomer ? "customer" : actor.type,
+        authorId: byCustomer ? null : actor.id,
+        authorLabel: byCustomer ? (customerName ?? "Customer") : actor.label,
         body: input.message,
+        createdAt: now,
       } as Prisma.TicketMessageUncheckedCreateInput,
     });
   }

@@ -67,3 +67,38 @@ export const ZCreateTicket = z.object({
 });
 
 export type CreateTicketInput = z.infer<typeof ZCreateTicket>;
+
+export const STATUS_TONES: Record<TicketStatus, "info" | "attention" | "warning" | "success" | undefined> = {
+  open: "info",
+  pending: "attention",
+  on_hold: "warning",
+  solved: "success",
+  closed: undefined,
+};
+
+export const PRIORITY_TONES: Record<TicketPriority, "critical" | "warning" | "info" | undefined> = { low: undefined, normal: "info", high: "warning", urgent: "critical" };
+
+export const MESSAGE_KIND_LABELS: Record<MessageKind, string> = { customer: "Customer", reply: "Reply", internal_note: "Internal note" };
+
+/**
+ * A change of status, priority and/or assignee (POST /app/tickets/:id/update). The client
+ * sends the ticket's updatedAt as it saw it: if the ticket changed since, the request is a
+ * 409 instead of silently overwriting someone else's change.
+ */
+export const ZUpdateTicket = z
+  .object({
+    expectedUpdatedAt: z
+      .string({ required_error: "Send the updatedAt of the ticket you are changing", invalid_type_error: "Send the updatedAt as an ISO timestamp" })
+      .datetime({ offset: true, message: "Send the updatedAt as an ISO timestamp" }),
+    status: z.enum(TICKET_STATUSES, { errorMap: () => ({ message: "Choose open, pending, on hold, solved or closed" }) }).optional(),
+    priority: z.enum(TICKET_PRIORITIES, { errorMap: () => ({ message: "Choose low, normal, high or urgent" }) }).optional(),
+    /** A StaffMember.id, "me" (the caller), or null to unassign. */
+    assigneeId: z.union([z.literal("me"), z.string().regex(/^[a-z0-9]{20,40}$/, "Malformed staff id"), z.null()], { errorMap: () => ({ message: "Choose a staff member, \"me\" or null" }) }).optional(),
+  })
+  .strict("Only expectedUpdatedAt, status, priority and assigneeId can be sent")
+  .refine((value) => value.status !== undefined || value.priority !== undefined || value.assigneeId !== undefined, {
+    message: "Change the status, the priority or the assignee",
+    path: ["_"],
+  });
+
+export type UpdateTicketInput = z.infer<typeof ZUpdateTicket>;

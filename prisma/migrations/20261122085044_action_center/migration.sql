@@ -132,6 +132,9 @@ CREATE INDEX "Ticket_shopId_createdAt_id_idx" ON "Ticket"("shopId", "createdAt" 
 CREATE INDEX "Ticket_shopId_status_createdAt_idx" ON "Ticket"("shopId", "status", "createdAt" DESC);
 
 -- CreateIndex
+CREATE INDEX "Ticket_shopId_lastActivityAt_id_idx" ON "Ticket"("shopId", "lastActivityAt" DESC, "id" DESC);
+
+-- CreateIndex
 CREATE INDEX "Ticket_shopId_assigneeId_status_idx" ON "Ticket"("shopId", "assigneeId", "status");
 
 -- CreateIndex
