@@ -5,6 +5,7 @@
  * `authz.denied` audit row naming the missing permission.
  */
 import { randomUUID } from "node:crypto";
+import type { Prisma } from "@prisma/client";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { beforeAll, describe, expect, it } from "vitest";
 import { SHOP_A, startTestSandbox } from "../../tests/helpers/sandbox";
@@ -13,6 +14,12 @@ import { recordAudit } from "../audit/record-audit.server";
 import prisma from "../db.server";
 import type { ErrorBody } from "../lib/app-error";
 import { scopedDb } from "../lib/tenancy.server";
+import { action as ticketRunnerAction } from "../routes/app.action-center.tickets.$id.actions.$type";
+import { action as orderRunnerAction } from "../routes/app.action-center.orders.$id.actions.$type";
+import { action as retryExceptionAction } from "../routes/app.exceptions.$id.retry";
+import { action as dismissExceptionAction } from "../routes/app.exceptions.$id.dismiss";
+import { loader as exceptionsLoader } from "../routes/app.exceptions._index";
+import { action as staffAccessAction } from "../routes/app.staff.$id.access";
 import { loader as auditEntryLoader } from "../routes/app.audit.$id";
 import { loader as auditListLoader } from "../routes/app.audit._index";
 import { loader as auditExportLoader } from "../routes/app.audit.export";
@@ -26,7 +33,14 @@ import { ingestOrder } from "../orders/ingest-order.server";
 import { loader as orderLoader } from "../routes/app.orders.$id";
 import { action as refreshOrderAction } from "../routes/app.orders.$id.refresh";
 import { loader as ordersLoader } from "../routes/app.orders._index";
+import { action as revealIntakeSecretAction } from "../routes/app.settings.intake-secret.reveal";
+import { action as rotateIntakeSecretAction } from "../routes/app.settings.intake-secret.rotate";
 import { offlineClient } from "../shopify/offline-client.server";
+import { loader as ticketLoader } from "../routes/app.tickets.$id";
+import { action as updateTicketAction } from "../routes/app.tickets.$id.update";
+import { loader as ticketsLoader } from "../routes/app.tickets._index";
+import { action as newTicketAction, loader as newTicketLoader } from "../routes/app.tickets.new";
+import { createTicket } from "../tickets/create-ticket.server";
 import { ROLES, type Permission, type RoleKey } from "./permissions";
 
 const sandbox = await startTestSandbox();
@@ -102,7 +116,224 @@ const ENDPOINTS: Endpoint[] = [
         }),
       ),
   },
+  {
+    name: "POST /app/settings/intake-secret/reveal",
+    permission: "settings.manage",
+    invoke: (userId) =>
+      call(() =>
+        revealIntakeSecretAction({
+          request: adminFetchRequest("/app/settings/intake-secret/reveal", {
+            shop: SHOP_A,
+            userId,
+            method: "POST",
+            headers: { "Content-Type": "application/json" },
+            body: "{}",
+          }),
+          params: {},
+          context: {},
+        }),
+      ),
+  },
+  {
+    name: "POST /app/settings/intake-secret/rotate",
+    permission: "settings.manage",
+    invoke: (userId) =>
+      call(() =>
+        rotateIntakeSecretAction({
+          request: adminFetchRequest("/app/settings/intake-secret/rotate", {
+            shop: SHOP_A,
+            userId,
+            method: "POST",
+            headers: { "Content-Type": "application/json", "Idempotency-Key": `matrix-${randomUUID()}` },
+            body: "{}",
+          }),
+          params: {},
+          context: {},
+        }),
+      ),
+  },
+  { name: "GET /app/tickets", permission: "tickets.view", invoke: (userId) => get(ticketsLoader, "/app/tickets", userId) },
+  { name: "GET /app/tickets/:id", permission: "tickets.view", invoke: async (userId) => get(ticketLoader, `/app/tickets/${await matrixTicket()}`, userId, { id: await matrixTicket() }) },
+  { name: "GET /app/tickets/new", permission: "tickets.create", invoke: (userId) => get(newTicketLoader, `/app/tickets/new?orderId=${orderId}`, userId) },
+  {
+    // A form post answers with a redirect to the new ticket: followed, as the browser does.
+    name: "POST /app/tickets/new",
+    permission: "tickets.create",
+    invoke: async (userId) => {
+      const created = await call(() =>
+        newTicketAction({
+          request: adminFetchRequest("/app/tickets/new", {
+            shop: SHOP_A,
+            userId,
+            method: "POST",
+            headers: { "Content-Type": "application/x-www-form-urlencoded" },
+            body: new URLSearchParams({ subject: "Matrix", priority: "normal", orderId }).toString(),
+          }),
+          params: {},
+          context: {},
+        }),
+      );
+      if (created.status !== 302) return created;
+      const id = created.headers.get("Location")!.split("/").pop()!;
+      return get(ticketLoader, `/app/tickets/${id}`, userId, { id });
+    },
+  },
+  {
+    name: "POST /app/tickets/:id/update (status)",
+    permission: "tickets.update",
+    invoke: async (userId) => {
+      const id = await matrixTicket();
+      const ticket = await prisma.ticket.findUniqueOrThrow({ where: { id } });
+      return postTicketUpdate(id, userId, { expectedUpdatedAt: ticket.updatedAt.toISOString(), status: ticket.status === "open" ? "pending" : "open" });
+    },
+  },
+  {
+    name: "POST /app/tickets/:id/update (assignee)",
+    permission: "tickets.assign",
+    invoke: async (userId) => {
+      const id = await matrixTicket();
+      const ticket = await prisma.ticket.findUniqueOrThrow({ where: { id } });
+      return postTicketUpdate(id, userId, { expectedUpdatedAt: ticket.updatedAt.toISOString(), assigneeId: ticket.assigneeId ? null : "me" });
+    },
+  },
+  {
+    name: "POST /app/action-center/tickets/:id/actions/create_task",
+    permission: "actions.create_task",
+    invoke: async (userId) => postRunnerAction("tickets", await matrixTicket(), "create_task", { title: "Matrix task" }, userId),
+  },
+  {
+    name: "POST /app/action-center/orders/:id/actions/create_task",
+    permission: "actions.create_task",
+    invoke: (userId) => postRunnerAction("orders", orderId, "create_task", { title: "Matrix order task" }, userId),
+  },
+  {
+    name: "POST /app/action-center/tickets/:id/actions/add_internal_note",
+    permission: "actions.add_internal_note",
+    invoke: async (userId) => postRunnerAction("tickets", await matrixTicket(), "add_internal_note", { body: "Matrix note" }, userId),
+  },
+  { name: "GET /app/exceptions", permission: "exceptions.view", invoke: (userId) => get(exceptionsLoader, "/app/exceptions", userId) },
+  {
+    name: "POST /app/exceptions/:id/retry",
+    permission: "exceptions.manage",
+    invoke: async (userId) => {
+      const id = await openException();
+      return call(() =>
+        retryExceptionAction({
+          request: adminFetchRequest(`/app/exceptions/${id}/retry`, {
+            shop: SHOP_A,
+            userId,
+            method: "POST",
+            headers: { "Content-Type": "application/json", "Idempotency-Key": `matrix-${randomUUID()}` },
+            body: "{}",
+          }),
+          params: { id },
+          context: {},
+        }),
+      );
+    },
+  },
+  {
+    name: "POST /app/exceptions/:id/dismiss",
+    permission: "exceptions.manage",
+    invoke: async (userId) => {
+      const id = await openException();
+      return call(() =>
+        dismissExceptionAction({
+          request: adminFetchRequest(`/app/exceptions/${id}/dismiss`, {
+            shop: SHOP_A,
+            userId,
+            method: "POST",
+            headers: { "Content-Type": "application/json" },
+            body: JSON.stringify({ reason: "Matrix dismissal" }),
+          }),
+          params: { id },
+          context: {},
+        }),
+      );
+    },
+  },
+  {
+    // Reactivating an active member changes nothing: the permission check is what is tested.
+    name: "POST /app/staff/:id/access",
+    permission: "staff.manage",
+    invoke: (userId) =>
+      call(() =>
+        staffAccessAction({
+          request: adminFetchRequest(`/app/staff/${targetStaffId}/access`, {
+            shop: SHOP_A,
+            userId,
+            method: "POST",
+            headers: { "Content-Type": "application/json", "Idempotency-Key": `matrix-${randomUUID()}` },
+            body: JSON.stringify({ active: true }),
+          }),
+          params: { id: targetStaffId },
+          context: {},
+        }),
+      ),
+  },
 ];
+
+function postRunnerAction(kind: "tickets" | "orders", id: string, type: string, body: unknown, userId: number) {
+  const route = kind === "tickets" ? ticketRunnerAction : orderRunnerAction;
+  return call(() =>
+    route({
+      request: adminFetchRequest(`/app/action-center/${kind}/${id}/actions/${type}`, {
+        shop: SHOP_A,
+        userId,
+        method: "POST",
+        headers: { "Content-Type": "application/json", "Idempotency-Key": `matrix-${randomUUID()}` },
+        body: JSON.stringify(body),
+      }),
+      params: { id, type },
+      context: {},
+    }),
+  );
+}
+
+/** A fresh open exception (a failed create_task on the matrix ticket), as the runner leaves one. */
+async function openException(): Promise<string> {
+  const db = scopedDb(shopId);
+  const ticketId = await matrixTicket();
+  const system = { type: "system" as const, id: null, label: "System" };
+  const run = await createRun({ db, type: "create_task", input: { target: { kind: "ticket", id: ticketId }, input: { title: "Matrix retry" } }, actor: system, correlationId: "matrix-exception", status: "failed", ticketId });
+  const exception = await db.actionException.create({
+    data: { rootRunId: run.id, lastRunId: run.id, actionType: "create_task", reasonCode: "INTERNAL", message: "Matrix failure", ticketId } as Prisma.ActionExceptionUncheckedCreateInput,
+  });
+  return exception.id;
+}
+
+let matrixTicketId: string | undefined;
+
+/** The ticket the ticket endpoints work on, linked to the order; made on first use. */
+async function matrixTicket(): Promise<string> {
+  matrixTicketId ??= (
+    await createTicket({
+      db: scopedDb(shopId),
+      shopId,
+      actor: { type: "system", id: null, label: "System" },
+      correlationId: "matrix-seed-ticket",
+      channel: "staff",
+      input: { subject: "Matrix ticket", priority: "normal", orderId },
+    })
+  ).id;
+  return matrixTicketId;
+}
+
+function postTicketUpdate(id: string, userId: number, body: Record<string, unknown>) {
+  return call(() =>
+    updateTicketAction({
+      request: adminFetchRequest(`/app/tickets/${id}/update`, {
+        shop: SHOP_A,
+        userId,
+        method: "POST",
+        headers: { "Content-Type": "application/json", "Idempotency-Key": `matrix-${randomUUID()}` },
+        body: JSON.stringify(body),
+      }),
+      params: { id },
+      context: {},
+    }),
+  );
+}
 
 async function staffId(userId: number): Promise<string> {
   const result = await get(staffLoader, "/app/staff", userId);
