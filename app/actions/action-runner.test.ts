@@ -166,8 +166,9 @@ describe("create_task through the runner", () => {
     expect(audit.map((row) => row.action)).toEqual(["action.attempted", "action.succeeded"]);
     expect(new Set(audit.map((row) => row.correlationId))).toEqual(new Set([run.correlationId]));
 
-    const ticketEvents = await db().ticketEvent.findMany({ where: { ticketId: ticketA.id, runId: run.id } });
-    expect(ticketEvents.map((event) => event.type)).toEqual(["action.succeeded"]);
+    const ticketEvents = await db().ticketEvent.findMany({ where: { ticketId: ticketA.id, runId: run.id }, orderBy: { occurredAt: "asc" } });
+    // The attempt and the outcome, in order: the timeline shows both.
+    expect(ticketEvents.map((event) => event.type)).toEqual(["action.attempted", "action.succeeded"]);
 
     // The order page (from our database) shows the action on the order's timeline.
     const orderPage = await call<{ timeline: Array<{ type: string; title: string }> }>(() =>
@@ -246,7 +247,7 @@ describe("add_internal_note through the runner", () => {
     const message = await db().ticketMessage.findUniqueOrThrow({ where: { id: response.body.result.messageId as string } });
     expect(message).toMatchObject({ ticketId: ticketA.id, kind: "internal_note", authorType: "staff", authorId: supportStaffId, body: "Customer called, **urgent**" });
     const events = await db().ticketEvent.findMany({ where: { ticketId: ticketA.id, runId: response.body.run.id } });
-    expect(events.map((event) => event.type).sort()).toEqual(["action.succeeded", "message.added"]);
+    expect(events.map((event) => event.type).sort()).toEqual(["action.attempted", "action.succeeded", "message.added"]);
   });
 
   it("refuses a closed ticket (precondition) and orders (not a target) without a run", async () => {
@@ -338,8 +339,8 @@ describe("failures, exceptions and retry", () => {
   });
 
   it("rolls back an action that fails half-way (injected fault) and answers INTERNAL without internals", async () => {
-    const original = createTaskAction.execute;
-    vi.spyOn(createTaskAction, "execute").mockImplementationOnce(async (ctx) => {
+    const original = createTaskAction.execute!;
+    vi.spyOn(createTaskAction as Required<typeof createTaskAction>, "execute").mockImplementationOnce(async (ctx) => {
       await original(ctx);
       throw new Error("disk on fire at /var/lib/secret");
     });

@@ -13,7 +13,9 @@ import { AppError, errorBody } from "../lib/app-error";
 import { logger } from "../lib/logger.server";
 import { redactText } from "../lib/redact";
 import type { DbClient, ScopedDb } from "../lib/tenancy.server";
+import { ingestOrder } from "../orders/ingest-order.server";
 import { failRun, runError, succeedRun } from "../runs/finish-run.server";
+import type { AdminClient } from "../shopify/admin-client.server";
 import { reasonCodeFor } from "./reason-code";
 import type { ActionDefinition, ActionTarget } from "./types";
 
@@ -28,6 +30,8 @@ export interface PerformRunOptions {
   runId: string;
   rootRunId: string;
   attempt: number;
+  /** Shopify access for actions with a Shopify side effect (and the re-ingest after them). */
+  shopify: AdminClient;
 }
 
 export interface RunResponse {
@@ -35,9 +39,13 @@ export interface RunResponse {
   body: unknown;
 }
 
-type Outcome = "succeeded" | "failed";
+/** attempted | succeeded | failed, and the held-run steps (awaiting_approval, approved, ...). */
+type Step = string;
 
-async function writeTimeline(tx: DbClient, options: PerformRunOptions, outcome: Outcome, summary: string, occurredAt: Date) {
+type TimelineOptions = Pick<PerformRunOptions, "target" | "actor" | "action" | "runId" | "rootRunId">;
+
+/** The run's step on the ticket's and the order's timelines (idempotent per run and step). */
+export async function writeTimeline(tx: DbClient, options: TimelineOptions, outcome: Step, summary: string, occurredAt: Date) {
   const { target, actor, action, runId, rootRunId } = options;
   if (target.ticket) {
     await tx.ticketEvent.create({
@@ -92,19 +100,15 @@ const runMetadata = (options: PerformRunOptions) => ({
 export async function performRun(options: PerformRunOptions): Promise<RunResponse> {
   const { db, action, runId, rootRunId } = options;
   try {
+    const base = { shopId: options.shopId, actor: options.actor, correlationId: options.correlationId, input: options.input, target: options.target, runId, rootRunId };
+    // A Shopify call never holds a database transaction open: it runs first, and its outcome
+    // is recorded after. Its idempotency (refundCreate's key is the lineage's root run id)
+    // is what makes a retry after a lost answer safe.
+    const external = action.perform ? await action.perform({ ...base, shopify: options.shopify, order: requireOrder(options) }) : null;
     const outcome = await db.$transaction(async (tx) => {
-      const outcome = await action.execute({
-        tx,
-        shopId: options.shopId,
-        actor: options.actor,
-        correlationId: options.correlationId,
-        input: options.input,
-        target: options.target,
-        runId,
-        rootRunId,
-      });
+      const outcome = external ?? (await localExecute(action)({ ...base, tx }));
       await succeedRun({ db: tx, runId, result: outcome.result });
-      await recordAudit({ db: tx, ...auditBase(options), action: "action.succeeded", after: outcome.result, metadata: runMetadata(options) });
+      await recordAudit({ db: tx, ...auditBase(options), action: "action.succeeded", before: outcome.before, after: outcome.after ?? outcome.result, metadata: runMetadata(options) });
       await writeTimeline(tx, options, "succeeded", outcome.summary, new Date());
       const open = await tx.actionException.findUnique({ where: { rootRunId }, select: { id: true, status: true } });
       if (open && open.status !== "resolved") {
@@ -125,9 +129,34 @@ export async function performRun(options: PerformRunOptions): Promise<RunRespons
       }
       return outcome;
     });
+    if (external) await reingest(options);
     return { status: 200, body: { run: { id: runId, rootRunId, status: "succeeded", attempt: options.attempt }, summary: outcome.summary, result: outcome.result } };
   } catch (error) {
     return recordFailure(options, error);
+  }
+}
+
+function requireOrder(options: PerformRunOptions) {
+  if (!options.target.order) throw new AppError("CONFLICT", `${options.action.label} needs an order`);
+  return options.target.order;
+}
+
+function localExecute(action: ActionDefinition<unknown>) {
+  if (!action.execute) throw new AppError("INTERNAL", `${action.type} has neither execute nor perform`);
+  return action.execute;
+}
+
+/**
+ * After a Shopify action the order is fetched again, so the snapshot, the pages and the next
+ * precondition check see its effect at once. Best effort: the webhooks Shopify sends for the
+ * change (and the reconciliation job) bring the same data if this fails.
+ */
+async function reingest(options: PerformRunOptions) {
+  if (!options.target.order) return;
+  try {
+    await ingestOrder({ db: options.db, client: options.shopify, shopifyId: options.target.order.shopifyId });
+  } catch (error) {
+    logger.warn({ correlationId: options.correlationId, runId: options.runId, err: error instanceof Error ? error.message : String(error) }, "re-ingest after action failed");
   }
 }
 

@@ -7,7 +7,10 @@
 import type { ZodType, ZodTypeDef } from "zod";
 import type { Actor } from "../audit/types";
 import type { DbClient } from "../lib/tenancy.server";
+import type { SnapshotContent } from "../orders/build-snapshot";
+import type { PolicyFacts } from "../policy/types";
 import type { Permission } from "../rbac/permissions";
+import type { AdminClient } from "../shopify/admin-client.server";
 
 export type ActionTargetKind = "ticket" | "order";
 
@@ -17,7 +20,18 @@ export interface ActionTarget {
   /** Ticket.id or Order.id */
   id: string;
   ticket: { id: string; number: number; subject: string; status: string; orderId: string | null } | null;
-  order: { id: string; name: string; shopifyId: string } | null;
+  order: ActionTargetOrder | null;
+}
+
+export interface ActionTargetOrder {
+  id: string;
+  name: string;
+  shopifyId: string;
+  currencyCode: string;
+  /** Exact decimal string: the base of percentage limits. */
+  currentTotalAmount: string;
+  /** The latest snapshot: preconditions and previews read it, never Shopify. */
+  snapshot: SnapshotContent | null;
 }
 
 export interface ActionContext<I> {
@@ -34,10 +48,20 @@ export interface ActionContext<I> {
 }
 
 export interface ActionOutcome {
-  /** Stored on the run and answered to the caller. */
+  /** Stored on the run and answered to the caller (for Shopify actions: Shopify's response). */
   result: Record<string, unknown>;
   /** One line for the timelines and toasts, without customer data. */
   summary: string;
+  /** The audit row's before/after (defaults: none / the result). */
+  before?: Record<string, unknown>;
+  after?: Record<string, unknown>;
+}
+
+/** What a Shopify action's `perform` gets: no transaction (a network call never holds one). */
+export interface ShopifyActionContext<I> extends Omit<ActionContext<I>, "tx"> {
+  shopify: AdminClient;
+  /** The target's order; Shopify actions only run on targets that have one. */
+  order: ActionTargetOrder;
 }
 
 export interface ActionDefinition<I = unknown> {
@@ -51,7 +75,18 @@ export interface ActionDefinition<I = unknown> {
   preconditions?: (target: ActionTarget, input: I) => string | null;
   /** What running it would do, in words, for the confirmation UI and the preview endpoint. */
   preview: (target: ActionTarget, input: I) => string;
-  execute: (ctx: ActionContext<I>) => Promise<ActionOutcome>;
+  /**
+   * The money the action moves, for the store policy's amount and percentage limits and the
+   * approval threshold. Omitted by actions that move none.
+   */
+  policyFacts?: (target: ActionTarget, input: I) => PolicyFacts;
+  /** Local actions: their writes share the run's success transaction. */
+  execute?: (ctx: ActionContext<I>) => Promise<ActionOutcome>;
+  /**
+   * Shopify actions: the Admin API call, outside any transaction; `userErrors` throw
+   * SHOPIFY_USER_ERROR. The runner then records the outcome and re-ingests the order.
+   */
+  perform?: (ctx: ShopifyActionContext<I>) => Promise<ActionOutcome>;
 }
 
 /** Keeps each definition's input type while the registry holds them side by side. */

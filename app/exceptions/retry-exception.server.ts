@@ -5,7 +5,7 @@
  * (open -> retrying), so two people pressing Retry at once cause one attempt; success resolves
  * it in the attempt's own transaction, failure reopens it with the new reason.
  */
-import { prepareAction, startActionRun } from "../actions/run-action.server";
+import { executionContext, prepareAction, startActionRun } from "../actions/run-action.server";
 import { performRun, type RunResponse } from "../actions/perform-run.server";
 import { recordAudit } from "../audit/record-audit.server";
 import { AppError } from "../lib/app-error";
@@ -27,6 +27,12 @@ export async function retryException(ctx: RequestContext, exceptionId: string): 
   }
   // Same checks as a first attempt, with the input as it was first given.
   const prepared = await prepareAction(ctx, exception.actionType, stored.target.kind, stored.target.id, stored.input);
+  // Pressing Retry is the confirmation. An approval covers its whole lineage; a lineage that was
+  // never approved cannot slip past a policy that now asks for one.
+  if (prepared.decision.requiresApproval) {
+    const approved = await ctx.db.approvalRequest.findFirst({ where: { runId: root.id, status: "approved" }, select: { id: true } });
+    if (!approved) throw new AppError("POLICY_DENIED", `${prepared.decision.rule}: run the action again from its ticket or order to ask for approval`, { details: { rule: prepared.decision.rule } });
+  }
 
   const claimed = await ctx.db.actionException.updateMany({
     where: { id: exception.id, OR: [{ status: "open" }, { status: "retrying", updatedAt: { lt: new Date(Date.now() - STALE_CLAIM_MS) } }] },
@@ -35,7 +41,8 @@ export async function retryException(ctx: RequestContext, exceptionId: string): 
   if (claimed.count === 0) throw new AppError("CONFLICT", "This exception is already being retried");
 
   const attempt = exception.attempts + 1;
-  const run = await startActionRun(ctx, prepared, { parentRunId: root.id, attempt });
+  const exec = executionContext(ctx);
+  const run = await startActionRun(exec, prepared, { parentRunId: root.id, attempt });
   await recordAudit({
     db: ctx.db,
     actor: ctx.actor,
@@ -46,5 +53,5 @@ export async function retryException(ctx: RequestContext, exceptionId: string): 
     after: { status: "retrying", runId: run.id, attempt },
     correlationId: ctx.correlationId,
   });
-  return performRun({ db: ctx.db, shopId: ctx.shop.id, actor: ctx.actor, correlationId: ctx.correlationId, ...prepared, runId: run.id, rootRunId: root.id, attempt });
+  return performRun({ ...exec, ...prepared, runId: run.id, rootRunId: root.id, attempt });
 }

@@ -1,3 +1,4 @@
+import { expireApprovals } from "../approvals/expire-approvals.server";
 import prisma from "../db.server";
 import { logger } from "../lib/logger.server";
 import { scopedDb } from "../lib/tenancy.server";
@@ -7,7 +8,7 @@ import { enqueue } from "./enqueue.server";
 
 /**
  * The periodic job (orders.reconcile, every 10 minutes): reconcile every installed shop's
- * orders, re-enqueue webhook deliveries stored but never processed, and drop expired
+ * orders and close its expired approval requests, re-enqueue webhook deliveries stored but never processed, and drop expired
  * rate-limit windows. Each part is independent: one shop failing does not stop the others.
  */
 export async function runMaintenance({ clientFor, shopDomain }: { clientFor: (shop: string) => Promise<AdminClient>; shopDomain?: string }) {
@@ -23,6 +24,8 @@ export async function runMaintenance({ clientFor, shopDomain }: { clientFor: (sh
         },
       });
       logger.info({ shop: shop.domain, ...result }, "orders reconciled");
+      const expired = await expireApprovals({ db: scopedDb(shop.id), correlationId: `maintenance-${Date.now()}` });
+      if (expired) logger.info({ shop: shop.domain, expired }, "approvals expired");
     } catch (error) {
       logger.warn({ shop: shop.domain, err: (error as Error).message }, "reconciliation failed");
     }

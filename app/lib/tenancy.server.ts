@@ -9,6 +9,9 @@ import prisma from "../db.server";
 /** Models that belong to a shop. A new domain model is added here when it is created. */
 export const TENANT_MODELS = new Set<string>([
   "StaffMember",
+  "ActionPermission",
+  "ActionLimit",
+  "ApprovalRequest",
   "Role",
   "AuditLog",
   "IdempotencyKey",

@@ -3,6 +3,7 @@ import type { AdminApiContext } from "@shopify/shopify-app-remix/server";
 import prisma from "../db.server";
 import { logger } from "../lib/logger.server";
 import { scopedDb } from "../lib/tenancy.server";
+import { ensureDefaultPolicy } from "../policy/ensure-default-policy.server";
 import { seedRoles } from "../rbac/seed-roles.server";
 import { enqueue } from "../jobs/enqueue.server";
 import { workerStarted } from "../jobs/worker-state";
@@ -43,6 +44,7 @@ export async function recordInstall({ session, admin }: RecordInstallOptions): P
   if (!existing) {
     const shop = await prisma.shop.upsert({ where: { domain: session.shop }, create: { domain: session.shop, ...fields }, update: fields });
     await seedRoles({ db: scopedDb(shop.id) });
+    await ensureDefaultPolicy({ db: scopedDb(shop.id) });
     logger.info({ shop: session.shop }, "shop installed");
     await startBackfill(shop.id, session.shop);
   } else {

@@ -6,6 +6,7 @@ import type { Actor } from "../audit/types";
 import { AppError } from "../lib/app-error";
 import { scopedDb, type ScopedDb } from "../lib/tenancy.server";
 import { ALL_PERMISSIONS, ROLE_BY_KEY, type Permission, type RoleKey } from "../rbac/permissions";
+import { ensureDefaultPolicy } from "../policy/ensure-default-policy.server";
 import { seedRoles } from "../rbac/seed-roles.server";
 
 export interface StaffIdentity {
@@ -51,6 +52,7 @@ export async function resolveStaff({ shopDomain, userId, session, correlationId 
   if (!staff) {
     staff = await db.$transaction(async (tx) => {
       await seedRoles({ db: tx });
+      await ensureDefaultPolicy({ db: tx });
       // A member's first requests often arrive together (a page's parallel loaders): only the
       // one that really creates the row records staff.joined.
       const created = await tx.staffMember.createMany({
