@@ -38,23 +38,52 @@ export async function guard<T>(correlationId: string, fn: () => Promise<T>, cont
 
 export const MAX_JSON_BODY_BYTES = 64 * 1024;
 
-/** Reads a JSON request body: content type, size and shape checked; 4xx AppErrors otherwise. */
-export async function readJson<T>(request: Request, schema: ZodType<T, ZodTypeDef, unknown>): Promise<T> {
+/**
+ * A JSON request's body as bytes: content type checked, size capped at 64 KB while streaming
+ * (a sender that lies about or omits Content-Length is cut off). Kept raw for callers that must
+ * verify a signature over the exact bytes before parsing (the signed intake API).
+ */
+export async function readJsonBytes(request: Request): Promise<Uint8Array> {
   const type = request.headers.get("content-type") ?? "";
   if (!/^application\/json\b/i.test(type)) {
     throw new AppError("VALIDATION", "Send the body as application/json", { fields: { _: ["Content-Type must be application/json"] } });
   }
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > MAX_JSON_BODY_BYTES) throw tooLarge();
-  const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_JSON_BODY_BYTES) throw tooLarge();
-  let raw: unknown;
+  if (Number(request.headers.get("content-length") ?? "0") > MAX_JSON_BODY_BYTES) throw tooLarge();
+  if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_JSON_BODY_BYTES) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** UTF-8 JSON, or a 400 that says what is wrong with it. */
+export function parseJsonBytes(body: Uint8Array): unknown {
+  let text: string;
   try {
-    raw = JSON.parse(text);
+    text = new TextDecoder("utf-8", { fatal: true }).decode(body);
+  } catch {
+    throw new AppError("VALIDATION", "The body is not valid UTF-8", { fields: { _: ["Malformed JSON"] } });
+  }
+  try {
+    return JSON.parse(text);
   } catch {
     throw new AppError("VALIDATION", "The body is not valid JSON", { fields: { _: ["Malformed JSON"] } });
   }
-  return parseInput(schema, raw);
+}
+
+/** Reads a JSON request body: content type, size and shape checked; 4xx AppErrors otherwise. */
+export async function readJson<T>(request: Request, schema: ZodType<T, ZodTypeDef, unknown>): Promise<T> {
+  return parseInput(schema, parseJsonBytes(await readJsonBytes(request)));
 }
 
 export function parseInput<T>(schema: ZodType<T, ZodTypeDef, unknown>, raw: unknown, message = "Some fields are invalid"): T {

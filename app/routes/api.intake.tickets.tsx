@@ -2,10 +2,9 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { REPLAY_HEADER, withIdempotency } from "../idempotency/with-idempotency.server";
 import { authenticateIntakeRequest } from "../intake/authenticate-intake-request.server";
 import { createIntakeTicket, INTAKE_ACTOR } from "../intake/create-intake-ticket.server";
-import { parseIntakeJson, readIntakeBody } from "../intake/read-intake-body.server";
 import { ZIntakeTicket } from "../intake/schema";
 import { CORRELATION_HEADER, correlationIdFrom } from "../lib/correlation.server";
-import { guard, parseInput } from "../lib/http.server";
+import { guard, parseInput, parseJsonBytes, readJsonBytes } from "../lib/http.server";
 import type { RateLimitRule } from "../ratelimit/consume-rate-limit.server";
 
 /** Per shop, counted per execution (replays of a stored answer are free). */
@@ -24,9 +23,9 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   return guard(
     correlationId,
     async () => {
-      const body = await readIntakeBody(request);
+      const body = await readJsonBytes(request);
       const sender = await authenticateIntakeRequest({ request, body });
-      const input = parseInput(ZIntakeTicket, parseIntakeJson(body));
+      const input = parseInput(ZIntakeTicket, parseJsonBytes(body));
       const result = await withIdempotency({
         ctx: { db: sender.db, shop: sender.shop, actor: INTAKE_ACTOR, request, correlationId },
         scope: "intake.create_ticket",
