@@ -53,6 +53,9 @@ import { fulfillmentPayload, orderPayload, refundPayload, transactionPayload } f
 
 export type OrderChange =
   | { type: "addTag"; tag: string }
+  /** orderUpdate's note (null clears it) and tags (replace the list). */
+  | { type: "setNote"; note: string | null }
+  | { type: "setTags"; tags: string[] }
   | { type: "markPaid" }
   | {
       type: "fulfill";
@@ -114,6 +117,12 @@ export function changeOrder(store: SandboxStore, domain: string, orderId: string
   switch (change?.type) {
     case "addTag":
       topics = writer.addTag(change.tag);
+      break;
+    case "setNote":
+      topics = writer.setNote(change.note);
+      break;
+    case "setTags":
+      topics = writer.setTags(change.tags);
       break;
     case "markPaid":
       topics = writer.markPaid();
@@ -500,6 +509,26 @@ class OrderWriter {
     if (this.order.tags.some((existing) => existing.toLowerCase() === tag.toLowerCase())) return null;
     this.touch({ action: "tags_added", message: `${ACTOR} added the tag ${tag} to this order.`, attributeToUser: true, author: ACTOR });
     this.order.tags = [...this.order.tags, tag].sort();
+    return [];
+  }
+
+  setNote(raw: unknown): string[] | null {
+    if (raw !== null && (typeof raw !== "string" || raw.length > 5000)) throw new OrderChangeError("INVALID", "note must be a string of at most 5000 characters, or null");
+    const note = raw === "" ? null : raw;
+    if (note === this.order.note) return null;
+    this.touch({ action: "note_updated", message: `${ACTOR} updated the order note.`, attributeToUser: true, author: ACTOR });
+    this.order.note = note;
+    return [];
+  }
+
+  setTags(raw: unknown): string[] | null {
+    if (!Array.isArray(raw) || raw.some((tag) => typeof tag !== "string" || tag.trim() === "" || tag.length > 255 || tag.includes(","))) {
+      throw new OrderChangeError("INVALID", "tags must be non-empty strings of at most 255 characters without commas");
+    }
+    const tags = [...new Map((raw as string[]).map((tag) => [tag.trim().toLowerCase(), tag.trim()])).values()].sort();
+    if (tags.join("\u0000") === this.order.tags.join("\u0000")) return null;
+    this.touch({ action: "tags_updated", message: `${ACTOR} changed the tags of this order.`, attributeToUser: true, author: ACTOR });
+    this.order.tags = tags;
     return [];
   }
 

@@ -357,7 +357,7 @@ describe("request errors", () => {
   it("says clearly when a mutation is not implemented yet", async () => {
     const order = ctx.store.orders(SHOP_A)[0] as OrderRecord;
     const { body } = await ctx.run(SHOP_A, {
-      query: `mutation($id: ID!) { tagsAdd(id: $id, tags: ["x"]) { userErrors { message } } }`,
+      query: `mutation($id: ID!) { orderMarkAsPaid(input: { id: $id }) { userErrors { message } } }`,
       variables: { id: order.id },
     });
     expect(body.errors?.[0]?.extensions?.["code"]).toBe("NOT_IMPLEMENTED");

@@ -1,0 +1,121 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { bagMinor } from "../store/money";
+import { SandboxStore, type StoreEvent } from "../store/store";
+import type { OrderRecord } from "../store/types";
+import { createAdminApi } from "./admin-api";
+import { loadAdminSchema } from "./schema";
+
+const SHOP = "shop-a.myshopify.com";
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+function setup() {
+  const store = new SandboxStore();
+  store.seedShop({ domain: SHOP, name: "Shop A", orderCount: 60, seed: 1 });
+  const api = createAdminApi({ store });
+  const published: StoreEvent[] = [];
+  store.subscribe((event) => published.push(event));
+  const run = async (query: string, variables: Record<string, unknown> = {}) => {
+    const result = await api.execute(SHOP, { query, variables });
+    return result.body as { data: Json; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
+  };
+  /** An order that has been paid and has no refunds or cancellation yet. */
+  const paidOrder = () =>
+    store.orders(SHOP).find((order) => order.cancelledAt === null && order.refunds.length === 0 && bagMinor(order.netPaymentSet) > 2000) as OrderRecord;
+  return { store, published, run, paidOrder };
+}
+
+let ctx: ReturnType<typeof setup>;
+beforeAll(() => {
+  loadAdminSchema();
+  ctx = setup();
+});
+
+const TAGS_ADD = `mutation($id: ID!, $tags: [String!]!) { tagsAdd(id: $id, tags: $tags) { node { ... on Order { id tags } } userErrors { field message } } }`;
+const ORDER_UPDATE = `mutation($input: OrderInput!) { orderUpdate(input: $input) { order { id note tags } userErrors { field message } } }`;
+const REFUND = `mutation($input: RefundInput!, $key: String!) { refundCreate(input: $input) @idempotent(key: $key) {
+  refund { id totalRefundedSet { shopMoney { amount } } } order { id totalRefundedSet { shopMoney { amount } } } userErrors { field message } } }`;
+
+describe("tagsAdd", () => {
+  it("adds trimmed tags once, bumps updatedAt and sends orders/updated", async () => {
+    const order = ctx.store.orders(SHOP)[3] as OrderRecord;
+    const updatedAt = order.updatedAt;
+    ctx.published.length = 0;
+    const { data } = await ctx.run(TAGS_ADD, { id: order.id, tags: [" vip ", "vip", "late-delivery"] });
+    expect(data.tagsAdd.userErrors).toEqual([]);
+    expect(data.tagsAdd.node.tags).toEqual(expect.arrayContaining(["vip", "late-delivery"]));
+    expect(data.tagsAdd.node.tags.filter((tag: string) => tag === "vip")).toHaveLength(1);
+    expect(order.updatedAt > updatedAt).toBe(true);
+    expect(ctx.published.map((event) => event.topic)).toEqual(["orders/updated", "orders/updated"]);
+    // Adding what is there already changes nothing and sends nothing.
+    ctx.published.length = 0;
+    const again = await ctx.run(TAGS_ADD, { id: order.id, tags: ["VIP"] });
+    expect(again.data.tagsAdd.userErrors).toEqual([]);
+    expect(ctx.published).toEqual([]);
+  });
+
+  it("answers userErrors for an unknown order and for blank tags", async () => {
+    expect((await ctx.run(TAGS_ADD, { id: "gid://shopify/Order/1", tags: ["x"] })).data.tagsAdd).toEqual({ node: null, userErrors: [{ field: ["id"], message: "Order does not exist" }] });
+    const order = ctx.store.orders(SHOP)[4] as OrderRecord;
+    expect((await ctx.run(TAGS_ADD, { id: order.id, tags: [" ", ","] })).data.tagsAdd.userErrors).toEqual([{ field: ["tags"], message: "Tags can't be blank" }]);
+  });
+});
+
+describe("orderUpdate", () => {
+  it("overwrites the note and the tags", async () => {
+    const order = ctx.store.orders(SHOP)[5] as OrderRecord;
+    const { data } = await ctx.run(ORDER_UPDATE, { input: { id: order.id, note: "Customer called about the parcel", tags: ["b", "a"] } });
+    expect(data.orderUpdate).toEqual({ order: { id: order.id, note: "Customer called about the parcel", tags: ["a", "b"] }, userErrors: [] });
+    const cleared = await ctx.run(ORDER_UPDATE, { input: { id: order.id, note: null } });
+    expect(cleared.data.orderUpdate.order.note).toBeNull();
+  });
+
+  it("refuses unknown orders and fields it does not support", async () => {
+    expect((await ctx.run(ORDER_UPDATE, { input: { id: "gid://shopify/Order/2", note: "x" } })).data.orderUpdate.userErrors).toEqual([{ field: ["id"], message: "Order does not exist" }]);
+    const order = ctx.store.orders(SHOP)[5] as OrderRecord;
+    const { data } = await ctx.run(ORDER_UPDATE, { input: { id: order.id, email: "x@example.com" } });
+    expect(data.orderUpdate.userErrors[0].field).toEqual(["email"]);
+  });
+});
+
+describe("refundCreate", () => {
+  const input = (order: OrderRecord, amount: string) => ({ orderId: order.id, note: "Damaged", transactions: [{ orderId: order.id, amount, gateway: "manual", kind: "REFUND" }] });
+
+  it("refunds once per idempotency key, and refuses the key with another request", async () => {
+    const order = ctx.paidOrder();
+    const paid = bagMinor(order.netPaymentSet);
+    ctx.published.length = 0;
+    const first = await ctx.run(REFUND, { input: input(order, "10.00"), key: "run-1" });
+    expect(first.data.refundCreate.userErrors).toEqual([]);
+    expect(first.data.refundCreate.refund.totalRefundedSet.shopMoney.amount).toBe("10.00");
+    expect(ctx.published.map((event) => event.topic)).toEqual(expect.arrayContaining(["refunds/create", "order_transactions/create", "orders/updated"]));
+    const replay = await ctx.run(REFUND, { input: input(order, "10.00"), key: "run-1" });
+    expect(replay.data.refundCreate.refund.id).toBe(first.data.refundCreate.refund.id);
+    expect(order.refunds).toHaveLength(1);
+    expect(bagMinor(order.netPaymentSet)).toBe(paid - 1000);
+    const reused = await ctx.run(REFUND, { input: input(order, "11.00"), key: "run-1" });
+    expect(reused.errors?.[0]?.message).toBe("The idempotency key was already used with a different request.");
+    expect(order.refunds).toHaveLength(1);
+  });
+
+  it("requires the @idempotent directive", async () => {
+    const order = ctx.paidOrder();
+    const body = await ctx.run(`mutation($input: RefundInput!) { refundCreate(input: $input) { refund { id } userErrors { message } } }`, { input: input(order, "1.00") });
+    expect(body.errors?.[0]?.message).toBe("The @idempotent directive with a key is required for refundCreate.");
+    expect(order.refunds).toHaveLength(0);
+  });
+
+  it("answers userErrors for more than the refundable amount, a wrong kind and an unknown order", async () => {
+    const order = ctx.paidOrder();
+    const tooMuch = await ctx.run(REFUND, { input: input(order, "999999.00"), key: "too-much" });
+    expect(tooMuch.data.refundCreate.userErrors[0].message).toMatch(/exceeds the refundable amount/);
+    const kind = await ctx.run(REFUND, { input: { ...input(order, "1.00"), transactions: [{ orderId: order.id, amount: "1.00", gateway: "manual", kind: "SALE" }] }, key: "kind" });
+    expect(kind.data.refundCreate.userErrors).toEqual([{ field: ["transactions", "0", "kind"], message: "Transaction kind must be REFUND" }]);
+    const missing = await ctx.run(REFUND, { input: input({ ...order, id: "gid://shopify/Order/3" } as OrderRecord, "1.00"), key: "missing" });
+    expect(missing.data.refundCreate.userErrors).toEqual([{ field: ["orderId"], message: "Order does not exist" }]);
+    expect(order.refunds).toHaveLength(0);
+    // A refused request does not burn its key: the same key works once the input is valid.
+    const valid = await ctx.run(REFUND, { input: input(order, "1.00"), key: "too-much" });
+    expect(valid.data.refundCreate.userErrors).toEqual([]);
+  });
+});

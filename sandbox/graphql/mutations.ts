@@ -1,0 +1,133 @@
+/**
+ * Order mutations behind the app's action catalog, with Shopify's semantics: business failures
+ * come back as `userErrors` (HTTP 200), state changes go through the same OrderWriter as the
+ * change API (updatedAt, order events, webhooks), and refundCreate requires the
+ * `@idempotent(key:)` directive (mandatory from 2026-04): the same key with the same input
+ * returns the first refund again, with a different input it is an error.
+ *
+ *   tagsAdd(id, tags)            orders/updated
+ *   orderUpdate(input)           note, tags; orders/updated
+ *   refundCreate(input) @idempotent(key)   refunds/create, order_transactions/create, orders/updated
+ */
+import { createHash } from "node:crypto";
+import { GraphQLError, Kind, valueFromASTUntyped, type GraphQLResolveInfo } from "graphql";
+import { OrderChangeError, changeOrder, type OrderChange } from "../changes";
+
+import type { OrderRecord } from "../store/types";
+import type { Args, FieldResolver, RequestContext } from "./resolvers";
+
+interface UserError {
+  field: string[] | null;
+  message: string;
+}
+
+const userError = (field: string[] | null, message: string): UserError => ({ field, message });
+
+/** Applies changes in order; the first refusal becomes a userError and stops the rest. */
+function apply(ctx: RequestContext, order: OrderRecord, changes: OrderChange[], field: string[]): UserError[] {
+  for (const change of changes) {
+    try {
+      changeOrder(ctx.store, ctx.domain, order.id, change);
+    } catch (error) {
+      if (error instanceof OrderChangeError) return [userError(field, error.message)];
+      throw error;
+    }
+  }
+  return [];
+}
+
+function findOrder(ctx: RequestContext, id: unknown): OrderRecord | null {
+  if (typeof id !== "string" || !/^gid:\/\/shopify\/Order\/\d+$/.test(id)) return null;
+  return ctx.store.getOrder(ctx.domain, id) ?? null;
+}
+
+/** The `@idempotent(key:)` value on the executing field, or null when the directive is absent. */
+function idempotencyKey(info: GraphQLResolveInfo): string | null {
+  const directive = info.fieldNodes[0]?.directives?.find((node) => node.name.value === "idempotent");
+  const argument = directive?.arguments?.find((node) => node.name.value === "key");
+  if (!argument) return null;
+  const value = argument.value.kind === Kind.VARIABLE ? info.variableValues[argument.value.name.value] : valueFromASTUntyped(argument.value, info.variableValues);
+  return typeof value === "string" && value.length > 0 ? value : null;
+}
+
+const fingerprint = (value: unknown) => createHash("sha256").update(JSON.stringify(value)).digest("hex");
+
+export function orderMutationResolvers(mutation: string): Record<string, FieldResolver> {
+  /** domain + key -> the refund it created and the input it was created with. */
+  const refundsByKey = new Map<string, { hash: string; orderId: string; refundId: string }>();
+
+  return {
+    [`${mutation}.tagsAdd`]: (_source, args: Args, ctx) => {
+      const order = findOrder(ctx, args["id"]);
+      if (!order) return { node: null, userErrors: [userError(["id"], "Order does not exist")] };
+      const tags = (args["tags"] as string[]).flatMap((tag) => tag.split(",")).map((tag) => tag.trim()).filter(Boolean);
+      if (tags.length === 0) return { node: null, userErrors: [userError(["tags"], "Tags can't be blank")] };
+      const errors = apply(ctx, order, tags.map((tag) => ({ type: "addTag", tag })), ["tags"]);
+      return { node: errors.length ? null : order, userErrors: errors };
+    },
+
+    [`${mutation}.orderUpdate`]: (_source, args: Args, ctx) => {
+      const input = args["input"] as { id: string; note?: string | null; tags?: string[]; [key: string]: unknown };
+      const order = findOrder(ctx, input.id);
+      if (!order) return { order: null, userErrors: [userError(["id"], "Order does not exist")] };
+      const unsupported = Object.keys(input).filter((key) => !["id", "note", "tags"].includes(key));
+      if (unsupported.length) return { order: null, userErrors: [userError([unsupported[0] as string], `The sandbox does not support updating ${unsupported.join(", ")} yet`)] };
+      const changes: OrderChange[] = [];
+      if ("note" in input) changes.push({ type: "setNote", note: input.note ?? null });
+      if (input.tags) changes.push({ type: "setTags", tags: input.tags });
+      const errors = apply(ctx, order, changes, ["input"]);
+      return { order: errors.length ? null : order, userErrors: errors };
+    },
+
+    [`${mutation}.refundCreate`]: (_source, args: Args, ctx, info) => {
+      const key = idempotencyKey(info);
+      if (!key) {
+        throw new GraphQLError("The @idempotent directive with a key is required for refundCreate.", { extensions: { code: "BAD_REQUEST" } });
+      }
+      const input = args["input"] as { orderId: string; note?: string | null; transactions?: Array<{ amount: string; kind: string; orderId: string; parentId?: string | null }>; refundLineItems?: unknown[]; shipping?: unknown };
+      const hash = fingerprint(input);
+      const seen = refundsByKey.get(`${ctx.domain}|${key}`);
+      if (seen) {
+        if (seen.hash !== hash) throw new GraphQLError("The idempotency key was already used with a different request.", { extensions: { code: "IDEMPOTENCY_KEY_REUSED" } });
+        const order = findOrder(ctx, seen.orderId) as OrderRecord;
+        return { order, refund: order.refunds.find((refund) => refund.id === seen.refundId) ?? null, userErrors: [] };
+      }
+      const order = findOrder(ctx, input.orderId);
+      if (!order) return { order: null, refund: null, userErrors: [userError(["orderId"], "Order does not exist")] };
+      if (input.refundLineItems?.length || input.shipping) {
+        return { order: null, refund: null, userErrors: [userError(["refundLineItems"], "The sandbox refunds amounts through transactions only; refundLineItems and shipping are not supported yet")] };
+      }
+      const transactions = input.transactions ?? [];
+      if (transactions.length === 0) return { order: null, refund: null, userErrors: [userError(["transactions"], "A refund needs at least one transaction")] };
+      for (const [index, transaction] of transactions.entries()) {
+        if (transaction.kind !== "REFUND") return { order: null, refund: null, userErrors: [userError(["transactions", String(index), "kind"], "Transaction kind must be REFUND")] };
+        if (transaction.orderId !== order.id) return { order: null, refund: null, userErrors: [userError(["transactions", String(index), "orderId"], "Transaction belongs to another order")] };
+        if (transaction.parentId && !order.transactions.some((t) => t.id === transaction.parentId)) {
+          return { order: null, refund: null, userErrors: [userError(["transactions", String(index), "parentId"], "Parent transaction does not exist on this order")] };
+        }
+      }
+      const amount = sumDecimal(transactions.map((t) => String(t.amount)));
+      if (amount === null) return { order: null, refund: null, userErrors: [userError(["transactions"], "Amounts must be positive decimals")] };
+      const before = order.refunds.length;
+      const errors = apply(ctx, order, [{ type: "refund", amount, note: input.note ?? undefined }], ["transactions"]);
+      if (errors.length) return { order: null, refund: null, userErrors: errors };
+      const refund = order.refunds[before] ?? null;
+      if (refund) refundsByKey.set(`${ctx.domain}|${key}`, { hash, orderId: order.id, refundId: refund.id });
+      return { order, refund, userErrors: [] };
+    },
+  };
+}
+
+/** Sums decimal strings exactly (scaled integers); null when one is not a positive decimal. */
+function sumDecimal(amounts: string[]): string | null {
+  let total = 0n;
+  for (const amount of amounts) {
+    const match = /^(\d+)(?:\.(\d{1,6}))?$/.exec(amount);
+    if (!match) return null;
+    const micros = BigInt(match[1] as string) * 1_000_000n + BigInt((match[2] ?? "").padEnd(6, "0"));
+    if (micros <= 0n) return null;
+    total += micros;
+  }
+  const fraction = (total % 1_000_000n).toString().padStart(6, "0").replace(/0+$/, "");
+  return `${total / 1_000_000n}${fraction ? `.${fraction}` : ""}`;
+}
