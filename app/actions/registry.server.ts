@@ -1,12 +1,16 @@
 /**
- * Every action type the runner knows. Step 5 adds the Shopify order actions here; nothing
- * else changes for them: the runner and its rails are shared.
+ * Every action type the runner knows. Local actions first, then the Shopify order
+ * actions (docs/decisions/0009); the runner and its rails are shared by all.
  */
 import { addInternalNoteAction } from "./add-internal-note.server";
+import { addOrderNoteAction } from "./add-order-note.server";
 import { createTaskAction } from "./create-task.server";
+import { lookupOrderAction } from "./lookup-order.server";
+import { processRefundAction } from "./process-refund.server";
+import { tagOrderAction } from "./tag-order.server";
 import type { ActionDefinition } from "./types";
 
-const ACTIONS = [createTaskAction, addInternalNoteAction] as ActionDefinition<unknown>[];
+const ACTIONS = [createTaskAction, addInternalNoteAction, lookupOrderAction, tagOrderAction, addOrderNoteAction, processRefundAction] as ActionDefinition<unknown>[];
 
 export const ACTION_REGISTRY: ReadonlyMap<string, ActionDefinition<unknown>> = new Map(ACTIONS.map((action) => [action.type, action]));
 

@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import type { Prisma } from "@prisma/client";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { beforeAll, describe, expect, it } from "vitest";
+import { bagMinor } from "../../sandbox/store/money";
 import { SHOP_A, startTestSandbox } from "../../tests/helpers/sandbox";
 import { adminFetchRequest, call, type CallResult } from "../../tests/helpers/shopify";
 import { recordAudit } from "../audit/record-audit.server";
@@ -40,6 +41,9 @@ import { loader as ticketLoader } from "../routes/app.tickets.$id";
 import { action as updateTicketAction } from "../routes/app.tickets.$id.update";
 import { loader as ticketsLoader } from "../routes/app.tickets._index";
 import { action as newTicketAction, loader as newTicketLoader } from "../routes/app.tickets.new";
+import { bumpPolicyVersion } from "../policy/load-policy.server";
+import { action as approveAction } from "../routes/app.approvals.$id.approve";
+import { action as denyAction } from "../routes/app.approvals.$id.deny";
 import { createTicket } from "../tickets/create-ticket.server";
 import { ROLES, type Permission, type RoleKey } from "./permissions";
 
@@ -211,6 +215,37 @@ const ENDPOINTS: Endpoint[] = [
     permission: "actions.add_internal_note",
     invoke: async (userId) => postRunnerAction("tickets", await matrixTicket(), "add_internal_note", { body: "Matrix note" }, userId),
   },
+  {
+    name: "POST /app/action-center/orders/:id/actions/tag_order",
+    permission: "actions.tag_order",
+    invoke: (userId) => postRunnerAction("orders", orderId, "tag_order", { tags: ["matrix"] }, userId),
+  },
+  {
+    name: "POST /app/action-center/tickets/:id/actions/add_order_note",
+    permission: "actions.add_order_note",
+    invoke: async (userId) => postRunnerAction("tickets", await matrixTicket(), "add_order_note", { note: "Matrix order note" }, userId),
+  },
+  {
+    name: "POST /app/action-center/orders/:id/actions/process_refund (policy on, amount within limits)",
+    permission: "actions.refund",
+    invoke: (userId) => postRunnerAction("orders", orderId, "process_refund", { amount: "0.01", notify: false }, userId),
+  },
+  {
+    name: "POST /app/approvals/:id/approve",
+    permission: "approvals.decide",
+    invoke: async (userId) => {
+      const id = await pendingApproval();
+      return call(() => approveAction({ request: matrixPost(`/app/approvals/${id}/approve`, userId, {}), params: { id }, context: {} }));
+    },
+  },
+  {
+    name: "POST /app/approvals/:id/deny",
+    permission: "approvals.decide",
+    invoke: async (userId) => {
+      const id = await pendingApproval();
+      return call(() => denyAction({ request: matrixPost(`/app/approvals/${id}/deny`, userId, { note: "Matrix denial" }), params: { id }, context: {} }));
+    },
+  },
   { name: "GET /app/exceptions", permission: "exceptions.view", invoke: (userId) => get(exceptionsLoader, "/app/exceptions", userId) },
   {
     name: "POST /app/exceptions/:id/retry",
@@ -290,6 +325,23 @@ function postRunnerAction(kind: "tickets" | "orders", id: string, type: string, 
   );
 }
 
+const matrixPost = (path: string, userId: number, body: unknown) =>
+  adminFetchRequest(path, { shop: SHOP_A, userId, method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+
+/**
+ * A pending approval for a lookup_order on the matrix order, requested by the system (so no
+ * role meets the two-person rule as its own requester), as holdRun leaves one.
+ */
+async function pendingApproval(): Promise<string> {
+  const db = scopedDb(shopId);
+  const system = { type: "system" as const, id: null, label: "System" };
+  const run = await createRun({ db, type: "lookup_order", input: { target: { kind: "order", id: orderId }, input: {} }, actor: system, correlationId: "matrix-approval", status: "pending_approval", orderId });
+  const request = await db.approvalRequest.create({
+    data: { runId: run.id, actionType: "lookup_order", reason: "Matrix", preview: "Matrix look-up", requestedByType: "system", expiresAt: new Date(Date.now() + 3_600_000), orderId } as Prisma.ApprovalRequestUncheckedCreateInput,
+  });
+  return request.id;
+}
+
 /** A fresh open exception (a failed create_task on the matrix ticket), as the runner leaves one. */
 async function openException(): Promise<string> {
   const db = scopedDb(shopId);
@@ -352,9 +404,13 @@ beforeAll(async () => {
   const system = { type: "system" as const, id: null, label: "System" };
   auditEntryId = (await recordAudit({ db, actor: system, action: "test.seeded", entityType: "Test", correlationId: "matrix-seed-0001" })).id;
   runId = (await createRun({ db, type: "lookup_order", input: { orderId: 1 }, actor: system, correlationId: "matrix-seed-0002" })).id;
-  const first = sandbox.store.orders(SHOP_A)[0].id as string;
+  const first = sandbox.store.orders(SHOP_A).find((order) => order.cancelledAt === null && bagMinor(order.netPaymentSet) > 1000)!.id as string;
   await ingestOrder({ db, client: await offlineClient(SHOP_A), shopifyId: first });
   orderId = (await db.order.findFirstOrThrow({ where: { shopifyId: first } })).id;
+  // The refund case needs the store policy to allow it without confirmation (the install
+  // default turns it off), and an order with money to refund.
+  await db.actionPermission.update({ where: { shopId_actionType: { shopId, actionType: "process_refund" } }, data: { enabled: true, requiresConfirmation: false } });
+  await bumpPolicyVersion(db, shopId);
 });
 
 const deniedCount = () => prisma.auditLog.count({ where: { shopId, action: "authz.denied", actorId: actorStaffId } });

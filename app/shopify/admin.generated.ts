@@ -116,6 +116,14 @@ export type Scalars = {
 };
 
 /** The set of valid sort keys for the AbandonedCheckout query. */
+export type AttributeInput = {
+  /** Key or name of the attribute. */
+  key: string;
+  /** Value of the attribute. */
+  value: string;
+};
+
+/** Error codes for failed bulk operations. */
 export type BulkOperationErrorCode =
   /**
    * The provided operation `query` returned access denied due to missing
@@ -1120,6 +1128,276 @@ export type FulfillmentStatus =
   /** The fulfillment was completed successfully. */
   | 'SUCCESS';
 
+/** The input fields for a LocalizationExtensionInput. */
+export type LocalizationExtensionInput = {
+  /** The key for the localization extension. */
+  key: LocalizationExtensionKey;
+  /** The localization extension value. */
+  value: string;
+};
+
+/** The key of a localization extension. */
+export type LocalizationExtensionKey =
+  /** Extension key 'shipping_credential_br' for country BR. */
+  | 'SHIPPING_CREDENTIAL_BR'
+  /** Extension key 'shipping_credential_cl' for country CL. */
+  | 'SHIPPING_CREDENTIAL_CL'
+  /** Extension key 'shipping_credential_cn' for country CN. */
+  | 'SHIPPING_CREDENTIAL_CN'
+  /** Extension key 'shipping_credential_co' for country CO. */
+  | 'SHIPPING_CREDENTIAL_CO'
+  /** Extension key 'shipping_credential_cr' for country CR. */
+  | 'SHIPPING_CREDENTIAL_CR'
+  /** Extension key 'shipping_credential_ec' for country EC. */
+  | 'SHIPPING_CREDENTIAL_EC'
+  /** Extension key 'shipping_credential_es' for country ES. */
+  | 'SHIPPING_CREDENTIAL_ES'
+  /** Extension key 'shipping_credential_gt' for country GT. */
+  | 'SHIPPING_CREDENTIAL_GT'
+  /** Extension key 'shipping_credential_id' for country ID. */
+  | 'SHIPPING_CREDENTIAL_ID'
+  /** Extension key 'shipping_credential_kr' for country KR. */
+  | 'SHIPPING_CREDENTIAL_KR'
+  /** Extension key 'shipping_credential_mx' for country MX. */
+  | 'SHIPPING_CREDENTIAL_MX'
+  /** Extension key 'shipping_credential_my' for country MY. */
+  | 'SHIPPING_CREDENTIAL_MY'
+  /** Extension key 'shipping_credential_pe' for country PE. */
+  | 'SHIPPING_CREDENTIAL_PE'
+  /** Extension key 'shipping_credential_pt' for country PT. */
+  | 'SHIPPING_CREDENTIAL_PT'
+  /** Extension key 'shipping_credential_py' for country PY. */
+  | 'SHIPPING_CREDENTIAL_PY'
+  /** Extension key 'shipping_credential_tr' for country TR. */
+  | 'SHIPPING_CREDENTIAL_TR'
+  /** Extension key 'shipping_credential_tw' for country TW. */
+  | 'SHIPPING_CREDENTIAL_TW'
+  /** Extension key 'shipping_credential_type_co' for country CO. */
+  | 'SHIPPING_CREDENTIAL_TYPE_CO'
+  /** Extension key 'tax_credential_br' for country BR. */
+  | 'TAX_CREDENTIAL_BR'
+  /** Extension key 'tax_credential_cl' for country CL. */
+  | 'TAX_CREDENTIAL_CL'
+  /** Extension key 'tax_credential_co' for country CO. */
+  | 'TAX_CREDENTIAL_CO'
+  /** Extension key 'tax_credential_cr' for country CR. */
+  | 'TAX_CREDENTIAL_CR'
+  /** Extension key 'tax_credential_ec' for country EC. */
+  | 'TAX_CREDENTIAL_EC'
+  /** Extension key 'tax_credential_es' for country ES. */
+  | 'TAX_CREDENTIAL_ES'
+  /** Extension key 'tax_credential_gt' for country GT. */
+  | 'TAX_CREDENTIAL_GT'
+  /** Extension key 'tax_credential_id' for country ID. */
+  | 'TAX_CREDENTIAL_ID'
+  /** Extension key 'tax_credential_it' for country IT. */
+  | 'TAX_CREDENTIAL_IT'
+  /** Extension key 'tax_credential_mx' for country MX. */
+  | 'TAX_CREDENTIAL_MX'
+  /** Extension key 'tax_credential_my' for country MY. */
+  | 'TAX_CREDENTIAL_MY'
+  /** Extension key 'tax_credential_pe' for country PE. */
+  | 'TAX_CREDENTIAL_PE'
+  /** Extension key 'tax_credential_pt' for country PT. */
+  | 'TAX_CREDENTIAL_PT'
+  /** Extension key 'tax_credential_py' for country PY. */
+  | 'TAX_CREDENTIAL_PY'
+  /** Extension key 'tax_credential_tr' for country TR. */
+  | 'TAX_CREDENTIAL_TR'
+  /** Extension key 'tax_credential_type_co' for country CO. */
+  | 'TAX_CREDENTIAL_TYPE_CO'
+  /** Extension key 'tax_credential_type_mx' for country MX. */
+  | 'TAX_CREDENTIAL_TYPE_MX'
+  /** Extension key 'tax_credential_use_mx' for country MX. */
+  | 'TAX_CREDENTIAL_USE_MX'
+  /** Extension key 'tax_email_it' for country IT. */
+  | 'TAX_EMAIL_IT';
+
+/** The input fields for a LocalizedFieldInput. */
+export type LocalizedFieldInput = {
+  /** The key for the localized field. */
+  key: LocalizedFieldKey;
+  /** The localized field value. */
+  value: string;
+};
+
+/** The key of a localized field. */
+export type LocalizedFieldKey =
+  /** Localized field key 'shipping_credential_br' for country Brazil. */
+  | 'SHIPPING_CREDENTIAL_BR'
+  /** Localized field key 'shipping_credential_cl' for country Chile. */
+  | 'SHIPPING_CREDENTIAL_CL'
+  /** Localized field key 'shipping_credential_cn' for country China. */
+  | 'SHIPPING_CREDENTIAL_CN'
+  /** Localized field key 'shipping_credential_co' for country Colombia. */
+  | 'SHIPPING_CREDENTIAL_CO'
+  /** Localized field key 'shipping_credential_cr' for country Costa Rica. */
+  | 'SHIPPING_CREDENTIAL_CR'
+  /** Localized field key 'shipping_credential_ec' for country Ecuador. */
+  | 'SHIPPING_CREDENTIAL_EC'
+  /** Localized field key 'shipping_credential_es' for country Spain. */
+  | 'SHIPPING_CREDENTIAL_ES'
+  /** Localized field key 'shipping_credential_gt' for country Guatemala. */
+  | 'SHIPPING_CREDENTIAL_GT'
+  /** Localized field key 'shipping_credential_id' for country Indonesia. */
+  | 'SHIPPING_CREDENTIAL_ID'
+  /** Localized field key 'shipping_credential_kr' for country South Korea. */
+  | 'SHIPPING_CREDENTIAL_KR'
+  /** Localized field key 'shipping_credential_mx' for country Mexico. */
+  | 'SHIPPING_CREDENTIAL_MX'
+  /** Localized field key 'shipping_credential_my' for country Malaysia. */
+  | 'SHIPPING_CREDENTIAL_MY'
+  /** Localized field key 'shipping_credential_pe' for country Peru. */
+  | 'SHIPPING_CREDENTIAL_PE'
+  /** Localized field key 'shipping_credential_pt' for country Portugal. */
+  | 'SHIPPING_CREDENTIAL_PT'
+  /** Localized field key 'shipping_credential_py' for country Paraguay. */
+  | 'SHIPPING_CREDENTIAL_PY'
+  /** Localized field key 'shipping_credential_tr' for country Turkey. */
+  | 'SHIPPING_CREDENTIAL_TR'
+  /** Localized field key 'shipping_credential_tw' for country Taiwan. */
+  | 'SHIPPING_CREDENTIAL_TW'
+  /** Localized field key 'shipping_credential_type_co' for country Colombia. */
+  | 'SHIPPING_CREDENTIAL_TYPE_CO'
+  /** Localized field key 'tax_credential_br' for country Brazil. */
+  | 'TAX_CREDENTIAL_BR'
+  /** Localized field key 'tax_credential_cl' for country Chile. */
+  | 'TAX_CREDENTIAL_CL'
+  /** Localized field key 'tax_credential_co' for country Colombia. */
+  | 'TAX_CREDENTIAL_CO'
+  /** Localized field key 'tax_credential_cr' for country Costa Rica. */
+  | 'TAX_CREDENTIAL_CR'
+  /** Localized field key 'tax_credential_ec' for country Ecuador. */
+  | 'TAX_CREDENTIAL_EC'
+  /** Localized field key 'tax_credential_es' for country Spain. */
+  | 'TAX_CREDENTIAL_ES'
+  /** Localized field key 'tax_credential_gt' for country Guatemala. */
+  | 'TAX_CREDENTIAL_GT'
+  /** Localized field key 'tax_credential_id' for country Indonesia. */
+  | 'TAX_CREDENTIAL_ID'
+  /** Localized field key 'tax_credential_it' for country Italy. */
+  | 'TAX_CREDENTIAL_IT'
+  /** Localized field key 'tax_credential_mx' for country Mexico. */
+  | 'TAX_CREDENTIAL_MX'
+  /** Localized field key 'tax_credential_my' for country Malaysia. */
+  | 'TAX_CREDENTIAL_MY'
+  /** Localized field key 'tax_credential_pe' for country Peru. */
+  | 'TAX_CREDENTIAL_PE'
+  /** Localized field key 'tax_credential_pt' for country Portugal. */
+  | 'TAX_CREDENTIAL_PT'
+  /** Localized field key 'tax_credential_py' for country Paraguay. */
+  | 'TAX_CREDENTIAL_PY'
+  /** Localized field key 'tax_credential_tr' for country Turkey. */
+  | 'TAX_CREDENTIAL_TR'
+  /** Localized field key 'tax_credential_type_co' for country Colombia. */
+  | 'TAX_CREDENTIAL_TYPE_CO'
+  /** Localized field key 'tax_credential_type_mx' for country Mexico. */
+  | 'TAX_CREDENTIAL_TYPE_MX'
+  /** Localized field key 'tax_credential_use_mx' for country Mexico. */
+  | 'TAX_CREDENTIAL_USE_MX'
+  /** Localized field key 'tax_email_it' for country Italy. */
+  | 'TAX_EMAIL_IT';
+
+/** The input fields to create or update a mailing address. */
+export type MailingAddressInput = {
+  /** The first line of the address. Typically the street address or PO Box number. */
+  address1?: string | null | undefined;
+  /** The second line of the address. Typically the number of the apartment, suite, or unit. */
+  address2?: string | null | undefined;
+  /** The name of the city, district, village, or town. */
+  city?: string | null | undefined;
+  /** The name of the customer's company or organization. */
+  company?: string | null | undefined;
+  /**
+   * The name of the country.
+   * @deprecated Use `countryCode` instead.
+   */
+  country?: string | null | undefined;
+  /** The two-letter code for the country of the address. */
+  countryCode?: CountryCode | null | undefined;
+  /** The first name of the customer. */
+  firstName?: string | null | undefined;
+  /** @deprecated Not needed for 90% of mutations, and provided separately where it is needed. */
+  id?: string | number | null | undefined;
+  /** The last name of the customer. */
+  lastName?: string | null | undefined;
+  /**
+   * A unique phone number for the customer.
+   *
+   * Formatted using E.164 standard. For example, _+16135551111_.
+   */
+  phone?: string | null | undefined;
+  /**
+   * The region of the address, such as the province, state, or district.
+   * @deprecated Use `provinceCode` instead.
+   */
+  province?: string | null | undefined;
+  /**
+   * The code for the region of the address, such as the province, state, or district.
+   * For example QC for Quebec, Canada.
+   */
+  provinceCode?: string | null | undefined;
+  /** The zip or postal code of the address. */
+  zip?: string | null | undefined;
+};
+
+/**
+ * The input fields to use to create or update a metafield through a mutation on the owning resource.
+ * An alternative way to create or update a metafield is by using the
+ * [metafieldsSet](https://shopify.dev/api/admin-graphql/latest/mutations/metafieldsSet) mutation.
+ */
+export type MetafieldInput = {
+  /** The unique ID of the metafield. Using `namespace` and `key` is preferred for creating and updating. */
+  id?: string | number | null | undefined;
+  /**
+   * The unique identifier for a metafield within its namespace.
+   *
+   * Required when creating a metafield, but optional when updating. Used to help identify the metafield when
+   * updating, but can't be updated itself.
+   *
+   * Must be 2-64 characters long and can contain alphanumeric, hyphen, and underscore characters.
+   */
+  key?: string | null | undefined;
+  /**
+   * The container for a group of metafields that the metafield is or will be associated with. Used in tandem with
+   * `key` to lookup a metafield on a resource, preventing conflicts with other metafields with the same `key`.
+   *
+   * Required when creating a metafield, but optional when updating. Used to help identify the metafield when
+   * updating, but can't be updated itself.
+   *
+   * Must be 3-255 characters long and can contain alphanumeric, hyphen, and underscore characters.
+   */
+  namespace?: string | null | undefined;
+  /**
+   * The type of data that's stored in the metafield.
+   * Refer to the list of [supported types](https://shopify.dev/apps/metafields/types).
+   *
+   * Required when creating or updating a metafield without a definition.
+   */
+  type?: string | null | undefined;
+  /** The data stored in the metafield. Always stored as a string, regardless of the metafield's type. */
+  value?: string | null | undefined;
+};
+
+/** The input fields for a monetary value with currency. */
+export type MoneyInput = {
+  /** Decimal money amount. */
+  amount: string;
+  /** Currency of the money. */
+  currencyCode: CurrencyCode;
+};
+
+/** Discrepancy reasons for order adjustments. */
+export type OrderAdjustmentInputDiscrepancyReason =
+  /** The discrepancy reason is customer. */
+  | 'CUSTOMER'
+  /** The discrepancy reason is damage. */
+  | 'DAMAGE'
+  /** The discrepancy reason is not one of the predefined reasons. */
+  | 'OTHER'
+  /** The discrepancy reason is restocking. */
+  | 'RESTOCK';
+
 /** Represents the reason for the order's cancellation. */
 export type OrderCancelReason =
   /** The customer wanted to cancel the order. */
@@ -1210,6 +1488,40 @@ export type OrderDisplayFulfillmentStatus =
   | 'SCHEDULED'
   /** Displayed as **Unfulfilled**. None of the items in the order have been fulfilled. */
   | 'UNFULFILLED';
+
+/** The input fields for specifying the information to be updated on an order when using the orderUpdate mutation. */
+export type OrderInput = {
+  /** A new list of custom attributes for the order. Overwrites the existing custom attributes. */
+  customAttributes?: Array<AttributeInput> | null | undefined;
+  /** A new customer email address for the order. Overwrites the existing email address. */
+  email?: string | null | undefined;
+  /** The ID of the order to update. */
+  id: string | number;
+  /**
+   * A list of new [localization extensions](https://shopify.dev/api/admin-graphql/latest/objects/localizationextension)
+   * to add to the existing list of localization extensions for the order.
+   * @deprecated This field will be removed in a future version. Use `localizedFields` instead.
+   */
+  localizationExtensions?: Array<LocalizationExtensionInput> | null | undefined;
+  /**
+   * A list of new [localized
+   * fields](https://shopify.dev/api/admin-graphql/latest/objects/localizedfield)
+   * to add to the existing list of localized fields for the order.
+   */
+  localizedFields?: Array<LocalizedFieldInput> | null | undefined;
+  /** A list of new metafields to add to the existing metafields for the order. */
+  metafields?: Array<MetafieldInput> | null | undefined;
+  /** The new contents for the note associated with the order. Overwrites the existing note. */
+  note?: string | null | undefined;
+  /** A new customer phone number for the order. Overwrites the existing phone number. */
+  phone?: string | null | undefined;
+  /** The new purchase order number for the order. */
+  poNumber?: string | null | undefined;
+  /** The new shipping address for the order. Overwrites the existing shipping address. */
+  shippingAddress?: MailingAddressInput | null | undefined;
+  /** A new list of tags for the order. Overwrites the existing tags. */
+  tags?: Array<string> | null | undefined;
+};
 
 /** A standardized error code, independent of the payment provider. */
 export type OrderTransactionErrorCode =
@@ -1311,6 +1623,20 @@ export type OrderTransactionErrorCode =
   /** The gateway or merchant configuration doesn't support a feature, such as network tokenization. */
   | 'UNSUPPORTED_FEATURE';
 
+/** The input fields for the information needed to create an order transaction. */
+export type OrderTransactionInput = {
+  /** The amount of money for this transaction. */
+  amount: string;
+  /** The payment gateway to use for this transaction. */
+  gateway: string;
+  /** The kind of transaction. */
+  kind: OrderTransactionKind;
+  /** The ID of the order associated with the transaction. */
+  orderId: string | number;
+  /** The ID of the optional parent transaction, for example the authorization of a capture. */
+  parentId?: string | number | null | undefined;
+};
+
 /** The different kinds of order transactions. */
 export type OrderTransactionKind =
   /**
@@ -1351,6 +1677,85 @@ export type OrderTransactionStatus =
   /** The transaction status is unknown. */
   | 'UNKNOWN';
 
+/** The input fields required to reimburse duties on a refund. */
+export type RefundDutyInput = {
+  /** The ID of the duty in the refund. */
+  dutyId: string | number;
+  /** The type of refund for this duty. */
+  refundType?: RefundDutyRefundType | null | undefined;
+};
+
+/** The type of refund to perform for a particular refund duty. */
+export type RefundDutyRefundType =
+  /** The duty is fully refunded. */
+  | 'FULL'
+  /** The duty is proportionally refunded based on the quantity of the refunded line item. */
+  | 'PROPORTIONAL';
+
+/** The input fields to create a refund. */
+export type RefundInput = {
+  /** Whether to allow the total refunded amount to surpass the amount paid for the order. */
+  allowOverRefunding?: boolean | null | undefined;
+  /**
+   * The currency that is used to refund the order. This must be the presentment
+   * currency, which is the currency used by the customer. This is a required field
+   * for orders where the currency and presentment currency differ.
+   */
+  currency?: CurrencyCode | null | undefined;
+  /** An optional reason for a discrepancy between calculated and actual refund amounts. */
+  discrepancyReason?: OrderAdjustmentInputDiscrepancyReason | null | undefined;
+  /** An optional note that's attached to the refund. */
+  note?: string | null | undefined;
+  /** Whether to send a refund notification to the customer. */
+  notify?: boolean | null | undefined;
+  /** The ID of the order that's being refunded. */
+  orderId: string | number;
+  /** The date and time when the refund is being processed. If not provided, it will be set to the current time. */
+  processedAt?: string | null | undefined;
+  /** A list of duties to refund. */
+  refundDuties?: Array<RefundDutyInput> | null | undefined;
+  /** A list of line items to refund. */
+  refundLineItems?: Array<RefundLineItemInput> | null | undefined;
+  /** A list of instructions to process the financial outcome of the refund. */
+  refundMethods?: Array<RefundMethodInput> | null | undefined;
+  /** The input fields that are required to reimburse shipping costs. */
+  shipping?: ShippingRefundInput | null | undefined;
+  /** A list of transactions involved in the refund. */
+  transactions?: Array<OrderTransactionInput> | null | undefined;
+};
+
+/** The input fields required to reimburse line items on a refund. */
+export type RefundLineItemInput = {
+  /** The ID of the line item in the refund. */
+  lineItemId: string | number;
+  /** The intended location for restocking. If the `restockType` is set to `NO_RESTOCK`, then this value is empty. */
+  locationId?: string | number | null | undefined;
+  /** The quantity of the associated line item to be refunded. */
+  quantity: number;
+  /** The type of restock for this line item. */
+  restockType?: RefundLineItemRestockType | null | undefined;
+};
+
+/** The type of restock performed for a particular refund line item. */
+export type RefundLineItemRestockType =
+  /** The refund line item was canceled. Use this when restocking unfulfilled line items. */
+  | 'CANCEL'
+  /**
+   * Deprecated. The refund line item was restocked, without specifically
+   * beingidentified as a return or cancelation. This value is not accepted when
+   * creating new refunds.
+   */
+  | 'LEGACY_RESTOCK'
+  /** Refund line item was not restocked. */
+  | 'NO_RESTOCK'
+  /** The refund line item was returned. Use this when restocking line items that were fulfilled. */
+  | 'RETURN';
+
+/** The input fields for processing the financial outcome of a refund. */
+export type RefundMethodInput =
+  {   /** The details of the refund to store credit. */
+  storeCreditRefund: StoreCreditRefundInput; };
+
 /** The status of a return. */
 export type ReturnStatus =
   /** The return has been canceled. */
@@ -1363,6 +1768,22 @@ export type ReturnStatus =
   | 'OPEN'
   /** The return was requested. */
   | 'REQUESTED';
+
+/** The input fields that are required to reimburse shipping costs. */
+export type ShippingRefundInput = {
+  /** The monetary value of the shipping fees to be reimbursed. */
+  amount?: string | null | undefined;
+  /** Whether a full refund is provided. */
+  fullRefund?: boolean | null | undefined;
+};
+
+/** The input fields to process a refund to store credit. */
+export type StoreCreditRefundInput = {
+  /** The amount to be issued as store credit. */
+  amount: MoneyInput;
+  /** An optional expiration date for the store credit being issued. */
+  expiresAt?: string | null | undefined;
+};
 
 export type MoneyFragment = { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } };
 
@@ -1407,6 +1828,13 @@ export type OrderContextQuery = { order: { id: string, legacyResourceId: string,
         | { id: string, action: string, message: string, createdAt: string, appTitle: string | null, attributeToApp: boolean, attributeToUser: boolean, criticalAlert: boolean }
       > } } | null };
 
+export type OrderNoteUpdateMutationVariables = Exact<{
+  input: OrderInput;
+}>;
+
+
+export type OrderNoteUpdateMutation = { orderUpdate: { order: { id: string, note: string | null } | null, userErrors: Array<{ field: Array<string> | null, message: string }> } | null };
+
 export type OrdersUpdatedSinceQueryVariables = Exact<{
   query: string;
   after?: string | null | undefined;
@@ -1414,6 +1842,14 @@ export type OrdersUpdatedSinceQueryVariables = Exact<{
 
 
 export type OrdersUpdatedSinceQuery = { orders: { nodes: Array<{ id: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type RefundCreateMutationVariables = Exact<{
+  input: RefundInput;
+  idempotencyKey: string;
+}>;
+
+
+export type RefundCreateMutation = { refundCreate: { refund: { id: string, createdAt: string | null, totalRefundedSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } } } | null, order: { id: string, totalRefundedSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } } } | null, userErrors: Array<{ field: Array<string> | null, message: string }> } | null };
 
 export type ShopDetailsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1424,3 +1860,14 @@ export type ShopOverviewQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type ShopOverviewQuery = { shop: { name: string, myshopifyDomain: string, currencyCode: CurrencyCode, plan: { publicDisplayName: string } }, ordersCount: { count: number, precision: CountPrecision } | null, unfulfilled: { count: number, precision: CountPrecision } | null, recentOrders: { nodes: Array<{ id: string, name: string, createdAt: string, displayFinancialStatus: OrderDisplayFinancialStatus | null, displayFulfillmentStatus: OrderDisplayFulfillmentStatus, totalPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } } }> } };
+
+export type TagsAddMutationVariables = Exact<{
+  id: string | number;
+  tags: Array<string> | string;
+}>;
+
+
+export type TagsAddMutation = { tagsAdd: { node:
+      | { id: string, tags: Array<string> }
+      | Record<PropertyKey, never>
+     | null, userErrors: Array<{ field: Array<string> | null, message: string }> } | null };

@@ -350,3 +350,70 @@ export const FULFILLMENT_ORDER_ORDER_QUERY = `#graphql
     }
   }
 `;
+
+// ---------------------------------------------------------------------------------------
+// The action catalog's mutations (app/actions/*). Each returns userErrors: a non-empty list
+// is a failure (assertNoUserErrors), reported as an exception.
+
+export const TAGS_ADD_MUTATION = `#graphql
+  mutation TagsAdd($id: ID!, $tags: [String!]!) {
+    tagsAdd(id: $id, tags: $tags) {
+      node {
+        ... on Order {
+          id
+          tags
+        }
+      }
+      userErrors {
+        field
+        message
+      }
+    }
+  }
+`;
+
+export const ORDER_NOTE_UPDATE_MUTATION = `#graphql
+  mutation OrderNoteUpdate($input: OrderInput!) {
+    orderUpdate(input: $input) {
+      order {
+        id
+        note
+      }
+      userErrors {
+        field
+        message
+      }
+    }
+  }
+`;
+
+/** The key is the action's root run id: a retry after a lost answer cannot refund twice. */
+export const REFUND_CREATE_MUTATION = `#graphql
+  mutation RefundCreate($input: RefundInput!, $idempotencyKey: String!) {
+    refundCreate(input: $input) @idempotent(key: $idempotencyKey) {
+      refund {
+        id
+        createdAt
+        totalRefundedSet {
+          shopMoney {
+            amount
+            currencyCode
+          }
+        }
+      }
+      order {
+        id
+        totalRefundedSet {
+          shopMoney {
+            amount
+            currencyCode
+          }
+        }
+      }
+      userErrors {
+        field
+        message
+      }
+    }
+  }
+`;

@@ -1,0 +1,353 @@
+/**
+ * The Shopify action catalog and the store policy end to end over HTTP: real Requests with
+ * valid session tokens into the real routes, Shopify played by the sandbox (its mutations run
+ * against the official schema). Covers, per action, execution with re-ingest, timeline, run
+ * result and audit before/after; and for the money action: disabled, amount and percentage
+ * caps, the confirmation flow (exactly once), the approval flow (two-person rule, expiry,
+ * deny), a Shopify userError -> exception -> retry, and a retry after a lost answer refunding once.
+ */
+import { randomUUID } from "node:crypto";
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { SHOP_A, SHOP_B, startTestSandbox } from "../../tests/helpers/sandbox";
+import { adminDocumentRequest, adminFetchRequest, call } from "../../tests/helpers/shopify";
+import prisma from "../db.server";
+import { scopedDb } from "../lib/tenancy.server";
+import { ingestOrder } from "../orders/ingest-order.server";
+import type { SnapshotContent } from "../orders/build-snapshot";
+import { bumpPolicyVersion } from "../policy/load-policy.server";
+import { loader as homeLoader } from "../routes/app._index";
+import { action as orderActionRoute } from "../routes/app.action-center.orders.$id.actions.$type";
+import { action as cancelRoute } from "../routes/app.action-center.runs.$id.cancel";
+import { action as confirmRoute } from "../routes/app.action-center.runs.$id.confirm";
+import { action as approveRoute } from "../routes/app.approvals.$id.approve";
+import { action as denyRoute } from "../routes/app.approvals.$id.deny";
+import { action as retryRoute } from "../routes/app.exceptions.$id.retry";
+import { offlineClient } from "../shopify/offline-client.server";
+import { processRefundAction } from "./process-refund.server";
+
+const sandbox = await startTestSandbox();
+
+const OWNER = 9001;
+const MANAGER = 9003;
+const AGENT = 9004;
+
+// Response bodies are dynamic JSON in these tests.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+let shopId: string;
+let shopBId: string;
+const db = () => scopedDb(shopId);
+
+function post(path: string, body: unknown, options: { userId?: number; shop?: string; key?: boolean } = {}) {
+  const headers: Record<string, string> = { "Content-Type": "application/json" };
+  if (options.key !== false) headers["Idempotency-Key"] = `test-${randomUUID()}`;
+  return adminFetchRequest(path, { shop: options.shop ?? SHOP_A, userId: options.userId ?? OWNER, method: "POST", headers, body: JSON.stringify(body) });
+}
+
+function runAction(orderId: string, type: string, input: unknown, options: { userId?: number; shop?: string; query?: string } = {}) {
+  const request = post(`/app/action-center/orders/${orderId}/actions/${type}${options.query ?? ""}`, input, options);
+  return call<Json>(() => orderActionRoute({ request, params: { id: orderId, type }, context: {} } as ActionFunctionArgs));
+}
+
+const confirm = (runId: string, userId = OWNER) => call<Json>(() => confirmRoute({ request: post(`/app/action-center/runs/${runId}/confirm`, {}, { userId, key: false }), params: { id: runId }, context: {} } as ActionFunctionArgs));
+const cancel = (runId: string, userId = OWNER) => call<Json>(() => cancelRoute({ request: post(`/app/action-center/runs/${runId}/cancel`, {}, { userId, key: false }), params: { id: runId }, context: {} } as ActionFunctionArgs));
+const approve = (id: string, userId: number, note?: string) => call<Json>(() => approveRoute({ request: post(`/app/approvals/${id}/approve`, note ? { note } : {}, { userId, key: false }), params: { id }, context: {} } as ActionFunctionArgs));
+const deny = (id: string, userId: number, body: unknown) => call<Json>(() => denyRoute({ request: post(`/app/approvals/${id}/deny`, body, { userId, key: false }), params: { id }, context: {} } as ActionFunctionArgs));
+const retry = (id: string) => call<Json>(() => retryRoute({ request: post(`/app/exceptions/${id}/retry`, {}), params: { id }, context: {} } as ActionFunctionArgs));
+
+/** Imports a sandbox order into our database (what the webhook or the backfill would do). */
+async function importOrder(shopifyId: string, shop = SHOP_A): Promise<string> {
+  const id = shop === SHOP_A ? shopId : shopBId;
+  await ingestOrder({ db: scopedDb(id), client: await offlineClient(shop), shopifyId });
+  return (await scopedDb(id).order.findFirstOrThrow({ where: { shopifyId } })).id;
+}
+
+async function newPaidOrder(): Promise<{ id: string; shopifyId: string }> {
+  const { order } = await sandbox.createOrder(SHOP_A, { archetype: "paid_unfulfilled" });
+  return { id: await importOrder(order.id as string), shopifyId: order.id as string };
+}
+
+const sandboxOrder = (shopifyId: string) => sandbox.store.getOrder(SHOP_A, shopifyId)!;
+const latestSnapshot = async (orderId: string) => (await db().orderSnapshot.findFirstOrThrow({ where: { orderId }, orderBy: { version: "desc" } })).content as unknown as SnapshotContent;
+
+/** The store policy for one action, as the settings page would save it. */
+async function setPolicy(actionType: string, permission: { enabled: boolean; requiresConfirmation?: boolean; approvalMode?: string; approvalThreshold?: string | null; approvalExpiryHours?: number }, limits: Array<{ limitType: string; value?: string; maxCount?: number; windowHours?: number; perActor?: boolean }> = []) {
+  await db().$transaction(async (tx) => {
+    const data = { requiresConfirmation: false, approvalMode: "off", approvalThreshold: null, approvalExpiryHours: 24, ...permission };
+    await tx.actionPermission.upsert({ where: { shopId_actionType: { shopId, actionType } }, create: { actionType, ...data } as never, update: data });
+    await tx.actionLimit.deleteMany({ where: { actionType } });
+    for (const limit of limits) await tx.actionLimit.create({ data: { actionType, ...limit } as never });
+    await bumpPolicyVersion(tx, shopId);
+  });
+}
+
+beforeAll(async () => {
+  for (const shop of [SHOP_A, SHOP_B]) await call(() => homeLoader({ request: adminDocumentRequest("/app", { shop }), params: {}, context: {} }));
+  shopId = (await prisma.shop.findUniqueOrThrow({ where: { domain: SHOP_A } })).id;
+  shopBId = (await prisma.shop.findUniqueOrThrow({ where: { domain: SHOP_B } })).id;
+  for (const userId of [MANAGER, AGENT]) await call(() => homeLoader({ request: adminDocumentRequest("/app", { shop: SHOP_A, userId }), params: {}, context: {} }));
+  await prisma.staffMember.updateMany({ where: { shopId, shopifyUserId: String(MANAGER) }, data: { roleKey: "manager" } });
+  await prisma.staffMember.updateMany({ where: { shopId, shopifyUserId: String(AGENT) }, data: { roleKey: "agent" } });
+}, 120_000);
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe("install defaults (seed 001)", () => {
+  it("turns on look-ups and tracking, and turns off everything that moves money or goods", async () => {
+    const rows = await db().actionPermission.findMany({ orderBy: { actionType: "asc" } });
+    expect(Object.fromEntries(rows.map((row) => [row.actionType, [row.enabled, row.requiresConfirmation]]))).toEqual({
+      add_order_note: [true, false],
+      apply_discount: [false, true],
+      cancel_order: [false, true],
+      initiate_return: [false, true],
+      lookup_order: [true, false],
+      process_refund: [false, true],
+      send_tracking: [true, false],
+      tag_order: [true, false],
+      update_address: [false, true],
+    });
+  });
+});
+
+describe("tag_order, add_order_note, lookup_order", () => {
+  it("tags the order in Shopify, re-ingests it, and records attempt, outcome, result and before/after", async () => {
+    const order = await newPaidOrder();
+    const tagsBefore = [...sandboxOrder(order.shopifyId).tags];
+    const response = await runAction(order.id, "tag_order", { tags: ["vip", " late-delivery "] });
+    expect(response.status).toBe(200);
+    expect(response.body.summary).toBe(`Tagged ${sandboxOrder(order.shopifyId).name}: vip, late-delivery`);
+    expect(sandboxOrder(order.shopifyId).tags).toEqual(expect.arrayContaining(["vip", "late-delivery"]));
+    // Re-ingested at once: our snapshot has the tags without waiting for the webhook.
+    expect((await latestSnapshot(order.id)).order.tags).toEqual(expect.arrayContaining(["vip", "late-delivery"]));
+    const run = await db().run.findUniqueOrThrow({ where: { id: response.body.run.id } });
+    expect(run).toMatchObject({ status: "succeeded", type: "tag_order", orderId: order.id });
+    expect((run.result as Json).shopify.tagsAdd.node.tags).toEqual(expect.arrayContaining(["vip", "late-delivery"]));
+    const succeeded = await db().auditLog.findFirstOrThrow({ where: { entityId: run.id, action: "action.succeeded" } });
+    expect(succeeded.before).toEqual({ tags: tagsBefore });
+    expect((succeeded.after as Json).tags).toEqual(expect.arrayContaining(["vip", "late-delivery"]));
+    const timeline = await db().orderTimelineEvent.findMany({ where: { orderId: order.id, source: "action_center" }, orderBy: { occurredAt: "asc" } });
+    expect(timeline.map((event) => event.type)).toEqual(["action.attempted", "action.succeeded"]);
+  });
+
+  it("replaces the order note and keeps the old one on the audit row", async () => {
+    const order = await newPaidOrder();
+    await runAction(order.id, "add_order_note", { note: "First call" });
+    const response = await runAction(order.id, "add_order_note", { note: "Customer asked to hold the parcel" });
+    expect(response.status).toBe(200);
+    expect(sandboxOrder(order.shopifyId).note).toBe("Customer asked to hold the parcel");
+    expect((await latestSnapshot(order.id)).order.note).toBe("Customer asked to hold the parcel");
+    const audit = await db().auditLog.findFirstOrThrow({ where: { entityId: response.body.run.id, action: "action.succeeded" } });
+    expect(audit.before).toEqual({ note: "First call" });
+    expect(audit.after).toEqual({ note: "Customer asked to hold the parcel" });
+  });
+
+  it("looks an order up: a change made in Shopify shows here without waiting for its webhook", async () => {
+    const order = await newPaidOrder();
+    await sandbox.changeOrder(SHOP_A, order.shopifyId, { type: "addTag", tag: "changed-in-shopify" });
+    expect((await latestSnapshot(order.id)).order.tags).not.toContain("changed-in-shopify");
+    const response = await runAction(order.id, "lookup_order", {});
+    expect(response.status).toBe(200);
+    expect((await latestSnapshot(order.id)).order.tags).toContain("changed-in-shopify");
+  });
+
+  it("validates input field by field and refuses roles without the permission", async () => {
+    const order = await newPaidOrder();
+    const bad = await runAction(order.id, "tag_order", { tags: ["a,b", ""] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields).toMatchObject({ "tags.0": ["One tag per entry: no commas"], "tags.1": ["A tag can't be blank"] });
+    await prisma.staffMember.updateMany({ where: { shopId, shopifyUserId: String(AGENT) }, data: { roleKey: "support" } });
+    const denied = await runAction(order.id, "tag_order", { tags: ["x"] }, { userId: AGENT });
+    await prisma.staffMember.updateMany({ where: { shopId, shopifyUserId: String(AGENT) }, data: { roleKey: "agent" } });
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.code).toBe("FORBIDDEN");
+    expect(sandboxOrder(order.shopifyId).tags).not.toContain("x");
+  });
+});
+
+describe("process_refund and the store policy", () => {
+  it("is refused while the store has it switched off (the install default), with the rule", async () => {
+    await setPolicy("process_refund", { enabled: false, requiresConfirmation: true });
+    const order = await newPaidOrder();
+    const runsBefore = await db().run.count();
+    const response = await runAction(order.id, "process_refund", { amount: "5.00" });
+    expect(response.status).toBe(403);
+    expect(response.body.error).toMatchObject({ code: "POLICY_DENIED", message: "Process refund is turned off in this store's action policy" });
+    expect(await db().run.count()).toBe(runsBefore);
+    expect(sandboxOrder(order.shopifyId).refunds).toHaveLength(0);
+  });
+
+  it("refunds within the caps, re-ingests, and refuses above the amount and the percentage caps", async () => {
+    const order = await newPaidOrder();
+    await setPolicy("process_refund", { enabled: true }, [{ limitType: "max_amount", value: "20.00" }]);
+    const overAmount = await runAction(order.id, "process_refund", { amount: "20.01" });
+    expect(overAmount.status).toBe(422);
+    expect(overAmount.body.error.code).toBe("LIMIT_EXCEEDED");
+    expect(overAmount.body.error.message).toMatch(/^20\.01 [A-Z]{3} is above this store's limit of 20\.00 [A-Z]{3} for Process refund$/);
+
+    await setPolicy("process_refund", { enabled: true }, [{ limitType: "max_percentage", value: "1" }]);
+    const overPercentage = await runAction(order.id, "process_refund", { amount: "5.00" });
+    expect(overPercentage.status).toBe(422);
+    expect(overPercentage.body.error.message).toMatch(/% is above this store's limit of 1% for Process refund$/);
+    expect(sandboxOrder(order.shopifyId).refunds).toHaveLength(0);
+
+    await setPolicy("process_refund", { enabled: true }, [{ limitType: "max_amount", value: "20.00" }, { limitType: "max_percentage", value: "100" }]);
+    const ok = await runAction(order.id, "process_refund", { amount: "5.00", note: "Late delivery" });
+    expect(ok.status).toBe(200);
+    expect(sandboxOrder(order.shopifyId).refunds).toHaveLength(1);
+    const snapshot = await latestSnapshot(order.id);
+    expect(snapshot.totals.refunded?.shop.amount).toMatch(/^5(\.0+)?$/);
+    const audit = await db().auditLog.findFirstOrThrow({ where: { entityId: ok.body.run.id, action: "action.succeeded" } });
+    expect(audit.after).toMatchObject({ amount: "5.00" });
+    expect((audit.before as Json).refundable).toBeTruthy();
+  });
+
+  it("refuses (409, no run) more than the snapshot says is refundable", async () => {
+    await setPolicy("process_refund", { enabled: true });
+    const order = await newPaidOrder();
+    const runsBefore = await db().run.count();
+    const response = await runAction(order.id, "process_refund", { amount: "999999.00" });
+    expect(response.status).toBe(409);
+    expect(response.body.error.message).toMatch(/^At most [\d.]+ [A-Z]{3} can be refunded on this order$/);
+    expect(await db().run.count()).toBe(runsBefore);
+  });
+
+  it("holds for confirmation: nothing happens until the requester confirms, and it executes once", async () => {
+    await setPolicy("process_refund", { enabled: true, requiresConfirmation: true });
+    const order = await newPaidOrder();
+    const held = await runAction(order.id, "process_refund", { amount: "3.00" });
+    expect(held.status).toBe(202);
+    expect(held.body).toMatchObject({ run: { status: "pending_confirmation" }, decision: { requiresConfirmation: true, requiresApproval: false }, approval: null });
+    expect(held.body.preview).toMatch(/^Refund 3\.00 [A-Z]{3} on order #\d+ to the original payment method and email the customer\.$/);
+    expect(sandboxOrder(order.shopifyId).refunds).toHaveLength(0);
+
+    expect((await confirm(held.body.run.id, MANAGER)).status).toBe(403);
+    const [first, second] = await Promise.all([confirm(held.body.run.id), confirm(held.body.run.id)]);
+    expect([first.status, second.status].sort()).toEqual([200, 409]);
+    expect(sandboxOrder(order.shopifyId).refunds).toHaveLength(1);
+    const run = await db().run.findUniqueOrThrow({ where: { id: held.body.run.id } });
+    expect(run.status).toBe("succeeded");
+    const audit = await db().auditLog.findMany({ where: { entityId: run.id }, orderBy: { createdAt: "asc" } });
+    expect(audit.map((row) => row.action)).toEqual(["action.confirmation_requested", "action.attempted", "action.succeeded"]);
+
+    // Cancelled instead: it never runs, and cannot be confirmed afterwards.
+    const again = await runAction(order.id, "process_refund", { amount: "2.00" });
+    expect((await cancel(again.body.run.id)).body).toEqual({ runId: again.body.run.id, status: "cancelled" });
+    expect((await confirm(again.body.run.id)).status).toBe(409);
+    expect(sandboxOrder(order.shopifyId).refunds).toHaveLength(1);
+  });
+
+  it("asks a second person above the approval threshold: never the requester, once, audited", async () => {
+    await setPolicy("process_refund", { enabled: true, requiresConfirmation: true, approvalMode: "above_amount", approvalThreshold: "10.00" });
+    const order = await newPaidOrder();
+    const below = await runAction(order.id, "process_refund", { amount: "10.00" });
+    expect(below.body.run.status).toBe("pending_confirmation");
+    await cancel(below.body.run.id);
+
+    const held = await runAction(order.id, "process_refund", { amount: "12.00" });
+    expect(held.status).toBe(202);
+    expect(held.body.run.status).toBe("pending_approval");
+    expect(held.body.decision.rule).toMatch(/Process refund above 10\.00 [A-Z]{3} needs approval by a second staff member/);
+    const approvalId = held.body.approval.id;
+
+    const self = await approve(approvalId, OWNER);
+    expect(self.status).toBe(403);
+    expect(self.body.error.message).toBe("You cannot approve your own request: a second staff member must");
+    expect(await db().auditLog.count({ where: { entityId: approvalId, action: "approval.self_approval_refused" } })).toBe(1);
+    expect((await approve(approvalId, AGENT)).status).toBe(403);
+    expect(sandboxOrder(order.shopifyId).refunds).toHaveLength(0);
+
+    const [granted, late] = await Promise.all([approve(approvalId, MANAGER, "Checked the parcel photos"), approve(approvalId, MANAGER)]);
+    expect([granted.status, late.status].sort()).toEqual([200, 409]);
+    expect(sandboxOrder(order.shopifyId).refunds).toHaveLength(1);
+    const request = await db().approvalRequest.findUniqueOrThrow({ where: { id: approvalId } });
+    expect(request).toMatchObject({ status: "approved", decisionNote: "Checked the parcel photos", amount: "12.00" });
+    const grantedAudit = await db().auditLog.findFirstOrThrow({ where: { entityId: approvalId, action: "approval.granted" } });
+    expect(grantedAudit).toMatchObject({ before: { status: "pending" }, after: { status: "approved", note: "Checked the parcel photos" } });
+    // The refund is the requester's action; the approver is on the attempt's audit row.
+    const attempted = await db().auditLog.findFirstOrThrow({ where: { entityId: held.body.run.id, action: "action.attempted" } });
+    expect(attempted.actorLabel).toBe("Olivia Owner");
+    expect(attempted.metadata).toMatchObject({ approvedBy: "Mia Manager", approvalId });
+    const timeline = await db().orderTimelineEvent.findMany({ where: { orderId: order.id, dedupeKey: { startsWith: `run:${held.body.run.id}:` } }, orderBy: { occurredAt: "asc" } });
+    expect(timeline.map((event) => event.type)).toEqual(["action.awaiting_approval", "action.approved", "action.attempted", "action.succeeded"]);
+  });
+
+  it("denies with a reason (required) and expires unanswered requests", async () => {
+    await setPolicy("process_refund", { enabled: true, approvalMode: "always", approvalExpiryHours: 2 });
+    const order = await newPaidOrder();
+    const held = await runAction(order.id, "process_refund", { amount: "1.00" });
+    const noReason = await deny(held.body.approval.id, MANAGER, {});
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.error.fields).toEqual({ note: ["Say why you deny it"] });
+    expect((await deny(held.body.approval.id, MANAGER, { note: "Customer already got a voucher" })).body).toEqual({ id: held.body.approval.id, status: "denied" });
+    expect(await db().run.findUniqueOrThrow({ where: { id: held.body.run.id } })).toMatchObject({ status: "cancelled" });
+    expect((await approve(held.body.approval.id, MANAGER)).status).toBe(409);
+
+    const stale = await runAction(order.id, "process_refund", { amount: "1.00" });
+    await db().approvalRequest.update({ where: { id: stale.body.approval.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    const expired = await approve(stale.body.approval.id, MANAGER);
+    expect(expired.status).toBe(409);
+    expect(expired.body.error.message).toBe("This request is already expired");
+    expect(await db().run.findUniqueOrThrow({ where: { id: stale.body.run.id } })).toMatchObject({ status: "cancelled", error: { code: "EXPIRED" } });
+    expect(await db().auditLog.count({ where: { entityId: stale.body.approval.id, action: "approval.expired", actorType: "system" } })).toBe(1);
+    expect(sandboxOrder(order.shopifyId).refunds).toHaveLength(0);
+  });
+
+  it("turns a Shopify userError into an exception whose retry succeeds once the cause is fixed", async () => {
+    await setPolicy("process_refund", { enabled: true });
+    const { order: created } = await sandbox.createOrder(SHOP_A, { archetype: "partially_paid" });
+    const shopifyId = created.id as string;
+    const orderId = await importOrder(shopifyId);
+    const received = (await latestSnapshot(orderId)).totals.received!.shop.amount;
+    // Someone refunds everything in Shopify admin; our snapshot has not heard of it yet.
+    await sandbox.changeOrder(SHOP_A, shopifyId, { type: "refund", amount: received });
+    const failed = await runAction(orderId, "process_refund", { amount: "1.00" });
+    expect(failed.status).toBe(422);
+    expect(failed.body.error.code).toBe("SHOPIFY_USER_ERROR");
+    const { exceptionId, runId } = failed.body.error.details;
+    expect(await db().actionException.findUniqueOrThrow({ where: { id: exceptionId } })).toMatchObject({ status: "open", reasonCode: "SHOPIFY_USER_ERROR", actionType: "process_refund" });
+    expect(await db().run.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({ status: "failed" });
+
+    // The customer pays the rest: there is money to refund again.
+    await sandbox.changeOrder(SHOP_A, shopifyId, { type: "markPaid" });
+    const retried = await retry(exceptionId);
+    expect(retried.status).toBe(200);
+    expect(await db().actionException.findUniqueOrThrow({ where: { id: exceptionId } })).toMatchObject({ status: "resolved" });
+    expect(sandboxOrder(shopifyId).refunds).toHaveLength(2);
+  });
+
+  it("never refunds twice when Shopify refunded but the answer was lost: the retry reuses the idempotency key", async () => {
+    await setPolicy("process_refund", { enabled: true });
+    const order = await newPaidOrder();
+    const perform = processRefundAction.perform!;
+    vi.spyOn(processRefundAction as Required<typeof processRefundAction>, "perform").mockImplementationOnce(async (ctx) => {
+      await perform(ctx);
+      throw new Error("socket hang up after Shopify answered");
+    });
+    const failed = await runAction(order.id, "process_refund", { amount: "4.00" });
+    expect(failed.status).toBe(500);
+    expect(sandboxOrder(order.shopifyId).refunds).toHaveLength(1);
+    const retried = await retry(failed.body.error.details.exceptionId);
+    expect(retried.status).toBe(200);
+    expect(sandboxOrder(order.shopifyId).refunds).toHaveLength(1);
+    expect(retried.body.result.shopify.refundCreate.refund.id).toBe(sandboxOrder(order.shopifyId).refunds[0]!.id);
+  });
+
+  it("does not reach another shop's orders, runs or approvals", async () => {
+    await setPolicy("process_refund", { enabled: true, approvalMode: "always" });
+    const order = await newPaidOrder();
+    const held = await runAction(order.id, "process_refund", { amount: "1.00" });
+    const fromB = await runAction(order.id, "process_refund", { amount: "1.00" }, { shop: SHOP_B });
+    expect(fromB.status).toBe(404);
+    const request = (path: string) => post(path, { note: "x" }, { shop: SHOP_B, key: false });
+    const approveB = await call<Json>(() => approveRoute({ request: request(`/app/approvals/${held.body.approval.id}/approve`), params: { id: held.body.approval.id }, context: {} } as ActionFunctionArgs));
+    const denyB = await call<Json>(() => denyRoute({ request: request(`/app/approvals/${held.body.approval.id}/deny`), params: { id: held.body.approval.id }, context: {} } as ActionFunctionArgs));
+    const cancelB = await call<Json>(() => cancelRoute({ request: request(`/app/action-center/runs/${held.body.run.id}/cancel`), params: { id: held.body.run.id }, context: {} } as ActionFunctionArgs));
+    const confirmB = await call<Json>(() => confirmRoute({ request: request(`/app/action-center/runs/${held.body.run.id}/confirm`), params: { id: held.body.run.id }, context: {} } as ActionFunctionArgs));
+    expect([approveB.status, denyB.status, cancelB.status, confirmB.status]).toEqual([404, 404, 404, 404]);
+    expect(await db().approvalRequest.findUniqueOrThrow({ where: { id: held.body.approval.id } })).toMatchObject({ status: "pending" });
+  });
+});
