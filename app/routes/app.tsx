@@ -28,6 +28,8 @@ export default function App() {
         <Link to="/app/tickets">Tickets</Link>
         <Link to="/app/orders">Orders</Link>
         <Link to="/app/exceptions">Exceptions</Link>
+        <Link to="/app/approvals">Approvals</Link>
+        <Link to="/app/policy">Action policy</Link>
         <Link to="/app/runs">Runs</Link>
         <Link to="/app/audit">Audit log</Link>
         <Link to="/app/staff">Staff</Link>

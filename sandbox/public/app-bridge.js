@@ -6,7 +6,7 @@
  *   - fetch: same-origin requests carry "Authorization: Bearer <session token>";
  *   - the bounce page (/auth/session-token?shopify-reload=...): reload with a new id_token;
  *   - <ui-nav-menu> and <ui-title-bar>: rendered as a simple admin frame around the app;
- *   - shopify.toast, shopify.loading, shopify.saveBar: visible, accessible equivalents.
+ *   - shopify.toast, shopify.loading, shopify.saveBar and <ui-save-bar>: visible, accessible equivalents.
  */
 (function () {
   "use strict";
@@ -129,7 +129,70 @@
       document.getElementById("sandbox-title").textContent = title;
       if (title) document.title = title;
     });
-    defineElement("ui-save-bar", function () {});
+    defineSaveBar();
+  }
+
+  /**
+   * <ui-save-bar>: Shopify shows it in the admin's top bar while a page has unsaved changes,
+   * with the page's own <button> children as its actions. Here it is a visible bar (a region
+   * named "Unsaved changes") whose buttons click the page's buttons.
+   */
+  function defineSaveBar() {
+    if (customElements.get("ui-save-bar")) return;
+    customElements.define(
+      "ui-save-bar",
+      class extends HTMLElement {
+        connectedCallback() {
+          this.style.display = "none";
+        }
+        disconnectedCallback() {
+          this.hide();
+        }
+        show() {
+          var owner = this;
+          var bar = document.getElementById("sandbox-save-bar-" + this.id);
+          if (!bar) {
+            bar = document.createElement("div");
+            bar.id = "sandbox-save-bar-" + this.id;
+            bar.setAttribute("role", "region");
+            bar.setAttribute("aria-label", "Unsaved changes");
+            bar.style.cssText = "position:fixed;top:0;left:0;right:0;z-index:700;display:flex;gap:8px;align-items:center;justify-content:flex-end;padding:8px 16px;background:#1a1a1a;color:#fff;font:14px system-ui,sans-serif";
+            document.body.appendChild(bar);
+          }
+          bar.textContent = "";
+          var label = document.createElement("span");
+          label.textContent = "Unsaved changes";
+          label.style.marginRight = "auto";
+          bar.appendChild(label);
+          Array.prototype.forEach.call(this.querySelectorAll("button"), function (source) {
+            var button = document.createElement("button");
+            button.type = "button";
+            button.textContent = source.textContent || (source.getAttribute("variant") === "primary" ? "Save" : "Discard");
+            button.disabled = source.disabled || source.hasAttribute("loading");
+            button.addEventListener("click", function () {
+              source.click();
+            });
+            bar.appendChild(button);
+          });
+          this._shown = true;
+          this.dispatchEvent(new Event("show"));
+          return Promise.resolve();
+        }
+        hide() {
+          var bar = document.getElementById("sandbox-save-bar-" + this.id);
+          if (bar) bar.remove();
+          if (this._shown) this.dispatchEvent(new Event("hide"));
+          this._shown = false;
+          return Promise.resolve();
+        }
+        toggle() {
+          return this._shown ? this.hide() : this.show();
+        }
+        get showing() {
+          return Boolean(this._shown);
+        }
+      },
+    );
   }
 
   function toast(message, options) {
@@ -163,8 +226,8 @@
     toast: { show: toast, hide: function () {} },
     loading: function () {},
     saveBar: {
-      show: function () { return Promise.resolve(); },
-      hide: function () { return Promise.resolve(); },
+      show: function (id) { var el = document.getElementById(id); return el && el.show ? el.show() : Promise.resolve(); },
+      hide: function (id) { var el = document.getElementById(id); return el && el.hide ? el.hide() : Promise.resolve(); },
       toggle: function () { return Promise.resolve(); },
       leaveConfirmation: function () { return Promise.resolve(); },
     },
