@@ -7,7 +7,7 @@
  * deny), a Shopify userError -> exception -> retry, and a retry after a lost answer refunding once.
  */
 import { randomUUID } from "node:crypto";
-import type { ActionFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { SHOP_A, SHOP_B, startTestSandbox } from "../../tests/helpers/sandbox";
 import { adminDocumentRequest, adminFetchRequest, call } from "../../tests/helpers/shopify";
@@ -22,6 +22,7 @@ import { action as cancelRoute } from "../routes/app.action-center.runs.$id.canc
 import { action as confirmRoute } from "../routes/app.action-center.runs.$id.confirm";
 import { action as approveRoute } from "../routes/app.approvals.$id.approve";
 import { action as denyRoute } from "../routes/app.approvals.$id.deny";
+import { loader as approvalsLoader } from "../routes/app.approvals._index";
 import { action as retryRoute } from "../routes/app.exceptions.$id.retry";
 import { offlineClient } from "../shopify/offline-client.server";
 import { processRefundAction } from "./process-refund.server";
@@ -273,6 +274,31 @@ describe("process_refund and the store policy", () => {
     expect(attempted.metadata).toMatchObject({ approvedBy: "Mia Manager", approvalId });
     const timeline = await db().orderTimelineEvent.findMany({ where: { orderId: order.id, dedupeKey: { startsWith: `run:${held.body.run.id}:` } }, orderBy: { occurredAt: "asc" } });
     expect(timeline.map((event) => event.type)).toEqual(["action.awaiting_approval", "action.approved", "action.attempted", "action.succeeded"]);
+  });
+
+  it("lists requests in the Approvals inbox: pending first, the requester's own marked, expired ones never pending", async () => {
+    await setPolicy("process_refund", { enabled: true, approvalMode: "always" });
+    const order = await newPaidOrder();
+    const mine = await runAction(order.id, "process_refund", { amount: "1.00" });
+    const stale = await runAction(order.id, "process_refund", { amount: "2.00" });
+    await db().approvalRequest.update({ where: { id: stale.body.approval.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    const inbox = (userId: number, query = "") => call<Json>(() => approvalsLoader({ request: adminFetchRequest(`/app/approvals${query}`, { shop: SHOP_A, userId }), params: {}, context: {} } as LoaderFunctionArgs));
+    const forOwner = await inbox(OWNER);
+    const row = forOwner.body.rows.find((r: Json) => r.id === mine.body.approval.id);
+    expect(row).toMatchObject({ status: "pending", mine: true, actionLabel: "Process refund", amount: "1.00", requestedBy: "Olivia Owner", order: { id: order.id } });
+    expect(forOwner.body.rows.some((r: Json) => r.id === stale.body.approval.id)).toBe(false);
+    expect((await inbox(MANAGER)).body.rows.find((r: Json) => r.id === mine.body.approval.id).mine).toBe(false);
+    const expired = await inbox(MANAGER, "?status=expired");
+    expect(expired.body.rows.map((r: Json) => r.id)).toContain(stale.body.approval.id);
+    const paged = await inbox(MANAGER, "?status=all&limit=1");
+    expect(paged.body.rows).toHaveLength(1);
+    expect(paged.body.nextCursor).toEqual(expect.any(String));
+    const next = await inbox(MANAGER, `?status=all&limit=1&cursor=${paged.body.nextCursor}`);
+    expect(next.body.rows[0].id).not.toBe(paged.body.rows[0].id);
+    const bad = await inbox(MANAGER, "?status=maybe");
+    expect(bad.body.error.fields).toEqual({ status: ["Choose a status from the list"] });
+    expect((await inbox(AGENT)).status).toBe(403);
+    await cancel(mine.body.run.id);
   });
 
   it("denies with a reason (required) and expires unanswered requests", async () => {

@@ -43,6 +43,8 @@ import { loader as ticketsLoader } from "../routes/app.tickets._index";
 import { action as newTicketAction, loader as newTicketLoader } from "../routes/app.tickets.new";
 import { bumpPolicyVersion } from "../policy/load-policy.server";
 import { action as approveAction } from "../routes/app.approvals.$id.approve";
+import { loader as approvalsLoader } from "../routes/app.approvals._index";
+import { action as updatePolicyAction, loader as policyLoader } from "../routes/app.policy";
 import { action as denyAction } from "../routes/app.approvals.$id.deny";
 import { createTicket } from "../tickets/create-ticket.server";
 import { ROLES, type Permission, type RoleKey } from "./permissions";
@@ -229,6 +231,13 @@ const ENDPOINTS: Endpoint[] = [
     name: "POST /app/action-center/orders/:id/actions/process_refund (policy on, amount within limits)",
     permission: "actions.refund",
     invoke: (userId) => postRunnerAction("orders", orderId, "process_refund", { amount: "0.01", notify: false }, userId),
+  },
+  { name: "GET /app/approvals", permission: "approvals.decide", invoke: (userId) => get(approvalsLoader, "/app/approvals", userId) },
+  { name: "GET /app/policy", permission: "policy.view", invoke: (userId) => get(policyLoader, "/app/policy", userId) },
+  {
+    name: "POST /app/policy (no change)",
+    permission: "policy.manage",
+    invoke: (userId) => call(() => updatePolicyAction({ request: matrixPost("/app/policy", userId, { policies: {} }), params: {}, context: {} })),
   },
   {
     name: "POST /app/approvals/:id/approve",
