@@ -7,6 +7,7 @@
  */
 import { AppError } from "../lib/app-error";
 import type { RequestContext } from "../lib/route.server";
+import { decisionBody } from "../policy/decision-body";
 import { requirePermission } from "../rbac/require-permission.server";
 import { closeHeldRun, loadHeldRun, requestApproval } from "./hold-run.server";
 import { loadTarget } from "./load-target.server";
@@ -48,7 +49,7 @@ export async function confirmRun(ctx: RequestContext, runId: string): Promise<Ru
       await writeTimeline(tx, { ...exec, action: held.action, target: checked.target, runId, rootRunId: runId }, "awaiting_approval", `${held.action.label} waits for approval`, new Date());
       return approval;
     });
-    return { status: 202, body: { run: { id: runId, rootRunId: runId, status: "pending_approval", attempt: 0 }, preview, decision: { requiresConfirmation: true, requiresApproval: true, rule: checked.decision.rule }, approval: { id: approval.id, expiresAt: approval.expiresAt.toISOString() } } };
+    return { status: 202, body: { run: { id: runId, rootRunId: runId, status: "pending_approval", attempt: 0 }, preview, decision: decisionBody(checked.decision), approval: { id: approval.id, expiresAt: approval.expiresAt.toISOString() } } };
   }
   await startHeldRun(exec, prepared, runId, "pending_confirmation", { confirmedBy: ctx.actor.label });
   return performRun({ ...exec, ...prepared, runId, rootRunId: runId, attempt: 1 });

@@ -11,6 +11,7 @@ import { recordAudit } from "../audit/record-audit.server";
 import { AppError } from "../lib/app-error";
 import { parseInput } from "../lib/http.server";
 import type { DbClient } from "../lib/tenancy.server";
+import { decisionBody } from "../policy/decision-body";
 import { createRun } from "../runs/create-run.server";
 import { writeTimeline } from "./perform-run.server";
 import type { ExecutionContext, PreparedAction } from "./run-action.server";
@@ -58,7 +59,7 @@ export async function holdRun(exec: ExecutionContext, prepared: PreparedAction, 
       body: {
         run: { id: run.id, rootRunId: run.id, status, attempt: 0 },
         preview,
-        decision: { requiresConfirmation: decision.requiresConfirmation, requiresApproval: decision.requiresApproval, rule: decision.rule },
+        decision: decisionBody(decision),
         approval: approval ? { id: approval.id, expiresAt: approval.expiresAt.toISOString() } : null,
       },
     };

@@ -18,6 +18,7 @@ import { writeLimitRules, type RequestContext } from "../lib/route.server";
 import type { DbClient, ScopedDb } from "../lib/tenancy.server";
 import { claimWindowSlot } from "../policy/count-executions.server";
 import { decideActionPolicy } from "../policy/decide-action-policy.server";
+import { decisionBody } from "../policy/decision-body";
 import type { PolicyDecision } from "../policy/types";
 import { requirePermission } from "../rbac/require-permission.server";
 import { createRun } from "../runs/create-run.server";
@@ -79,12 +80,6 @@ export async function prepareAction(ctx: RequestContext, type: string, targetKin
   const { target, decision } = await checkAction(ctx.db, ctx.shop.id, ctx.actor, action, targetKind, targetId, input);
   return { action, target, input, decision };
 }
-
-export const decisionBody = (decision: PolicyDecision) => ({
-  requiresConfirmation: decision.requiresConfirmation,
-  requiresApproval: decision.requiresApproval,
-  rule: decision.rule,
-});
 
 export async function previewAction(ctx: RequestContext, type: string, targetKind: ActionTargetKind, targetId: string, rawInput: unknown) {
   const { action, target, input, decision } = await prepareAction(ctx, type, targetKind, targetId, rawInput);

@@ -1,15 +1,40 @@
 import { Link, useRevalidator } from "@remix-run/react";
 import { useAppBridge } from "@shopify/app-bridge-react";
-import { Banner, BlockStack, Button, Card, FormLayout, InlineStack, Select, Text, TextField } from "@shopify/polaris";
-import { useState } from "react";
+import { Banner, BlockStack, Button, Card, Checkbox, Divider, FormLayout, InlineStack, Modal, Select, Text, TextField } from "@shopify/polaris";
+import { useEffect, useState } from "react";
 import type { ErrorBody } from "../lib/app-error";
 import { postJson } from "../lib/post-json";
 
+export interface PanelAction {
+  type: string;
+  label: string;
+  description: string;
+  permitted: boolean;
+  permission: string;
+  shopify?: boolean;
+  policy?: { enabled: boolean; requiresConfirmation: boolean; approval: string } | null;
+}
+
+/** A run the store policy held: waiting for the requester's confirmation or for an approval. */
+export interface HeldRun {
+  runId: string;
+  label: string;
+  status: "pending_confirmation" | "pending_approval";
+  preview: string | null;
+  rule: string | null;
+  expiresAt: string | null;
+}
+
 export interface ActionPanelProps {
   target: { kind: "tickets" | "orders"; id: string };
-  actions: Array<{ type: string; label: string; description: string; permitted: boolean; permission: string }>;
+  actions: PanelAction[];
   assignees: Array<{ id: string; name: string }>;
+  held?: HeldRun[];
+  /** Shopify actions need an order (a ticket without one offers only the internal actions). */
+  hasOrder?: boolean;
 }
+
+type HeldAnswer = { run: { id: string; status: HeldRun["status"] }; preview: string; decision: { rule: string }; approval: { id: string; expiresAt: string } | null };
 
 type Failure = { message: string; error: ErrorBody["error"] | null };
 
@@ -36,16 +61,24 @@ function useActionRunner(target: ActionPanelProps["target"], type: string) {
       setPreview(null);
     },
     async showPreview(input: unknown) {
-      const result = await postJson<{ preview: string }>(`${url}?preview=1`, input);
-      if (result.ok) setPreview(result.body.preview);
+      const result = await postJson<{ preview: string; decision: { governed: boolean; rule: string; requiresConfirmation: boolean; requiresApproval: boolean } }>(`${url}?preview=1`, input);
+      if (result.ok) setPreview(result.body.decision.governed ? `${result.body.preview} ${result.body.decision.requiresApproval ? "Needs approval" : result.body.decision.requiresConfirmation ? "You will confirm it next" : "Runs at once"}: ${result.body.decision.rule}.` : result.body.preview);
       else setFailure(result);
     },
-    async run(input: unknown): Promise<boolean> {
+    async run(input: unknown, onHeld?: (held: HeldRun) => void): Promise<boolean> {
       setBusy(true);
-      const result = await postJson<{ summary: string }>(url, input, key);
+      const result = await postJson<{ summary: string } | HeldAnswer>(url, input, key);
       setBusy(false);
+      if (result.ok && "run" in result.body && (result.body.run.status === "pending_confirmation" || result.body.run.status === "pending_approval")) {
+        const answer = result.body as HeldAnswer;
+        onHeld?.({ runId: answer.run.id, label: type, status: answer.run.status, preview: answer.preview, rule: answer.decision.rule, expiresAt: answer.approval?.expiresAt ?? null });
+        setKey(newKey(type));
+        setPreview(null);
+        revalidator.revalidate();
+        return true;
+      }
       if (result.ok) {
-        shopify.toast.show(result.body.summary);
+        shopify.toast.show((result.body as { summary: string }).summary);
         setKey(newKey(type));
         setFailure(null);
         setPreview(null);
@@ -126,23 +159,231 @@ function CreateTaskForm({ target, assignees }: Pick<ActionPanelProps, "target" |
   );
 }
 
+type FormValues = Record<string, string | boolean>;
+
+interface CatalogForm {
+  fields: Array<{ name: string; label: string; kind: "text" | "multiline" | "checkbox"; helpText?: string }>;
+  initial: FormValues;
+  submit: string;
+  toInput: (values: FormValues) => unknown;
+}
+
+const text = (values: FormValues, name: string) => String(values[name] ?? "");
+
+/** The form of each Shopify action: its inputs as staff type them, and the runner's input. */
+const CATALOG_FORMS: Record<string, CatalogForm> = {
+  lookup_order: { fields: [], initial: {}, submit: "Look up order", toInput: () => ({}) },
+  tag_order: {
+    fields: [{ name: "tags", label: "Tags to add", kind: "text", helpText: "Separate tags with commas." }],
+    initial: { tags: "" },
+    submit: "Add tags",
+    toInput: (values) => ({ tags: text(values, "tags").split(",").map((tag) => tag.trim()).filter(Boolean) }),
+  },
+  add_order_note: {
+    fields: [{ name: "note", label: "Order note", kind: "multiline", helpText: "Replaces the order's note in Shopify." }],
+    initial: { note: "" },
+    submit: "Save order note",
+    toInput: (values) => ({ note: text(values, "note") }),
+  },
+  process_refund: {
+    fields: [
+      { name: "amount", label: "Refund amount", kind: "text", helpText: "To the original payment method." },
+      { name: "note", label: "Refund reason", kind: "text" },
+      { name: "notify", label: "Email the customer", kind: "checkbox" },
+    ],
+    initial: { amount: "", note: "", notify: true },
+    submit: "Refund",
+    toInput: (values) => ({ amount: text(values, "amount"), note: text(values, "note"), notify: values.notify !== false }),
+  },
+};
+
+/** Field errors for a form field, including nested ones (tags.0, tags.1 ...). */
+const fieldError = (fields: Record<string, string[]>, name: string) =>
+  Object.entries(fields)
+    .filter(([key]) => key === name || key.startsWith(`${name}.`))
+    .flatMap(([, messages]) => messages)
+    .join(", ") || undefined;
+
+function ShopifyActionForm({ target, action, onHeld }: { target: ActionPanelProps["target"]; action: PanelAction; onHeld: (held: HeldRun) => void }) {
+  const form = CATALOG_FORMS[action.type] as CatalogForm;
+  const runner = useActionRunner(target, action.type);
+  const [values, setValues] = useState<FormValues>(form.initial);
+  const fields = runner.failure?.error?.fields ?? {};
+  const set = (name: string) => (value: string | boolean) => {
+    setValues((current) => ({ ...current, [name]: value }));
+    runner.changed();
+  };
+  const input = form.toInput(values);
+  return (
+    <form
+      aria-label={action.label}
+      onSubmit={(event) => {
+        event.preventDefault();
+        void runner.run(input, (held) => onHeld({ ...held, label: action.label })).then((ok) => ok && setValues(form.initial));
+      }}
+    >
+      <FormLayout>
+        <Text as="p" tone="subdued">
+          {action.description}
+        </Text>
+        {form.fields.map((field) =>
+          field.kind === "checkbox" ? (
+            <Checkbox key={field.name} label={field.label} checked={values[field.name] !== false} onChange={set(field.name)} />
+          ) : (
+            <TextField
+              key={field.name}
+              label={field.label}
+              value={text(values, field.name)}
+              onChange={set(field.name)}
+              autoComplete="off"
+              multiline={field.kind === "multiline" ? 3 : undefined}
+              helpText={field.helpText}
+              error={fieldError(fields, field.name)}
+            />
+          ),
+        )}
+        {runner.preview ? <Banner tone="info">{runner.preview}</Banner> : null}
+        {runner.failure ? <FailureBanner failure={runner.failure} /> : null}
+        <InlineStack gap="200" align="end">
+          <Button onClick={() => void runner.showPreview(input)} disabled={runner.busy}>
+            Preview
+          </Button>
+          <Button submit variant="primary" loading={runner.busy}>
+            {form.submit}
+          </Button>
+        </InlineStack>
+      </FormLayout>
+    </form>
+  );
+}
+
+/** Runs held by the store policy: confirm or cancel one's own; an approval shows until decided. */
+function HeldRuns({ held, confirming, setConfirming }: { held: HeldRun[]; confirming: HeldRun | null; setConfirming: (run: HeldRun | null) => void }) {
+  const shopify = useAppBridge();
+  const revalidator = useRevalidator();
+  const [busy, setBusy] = useState<string | null>(null);
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const act = async (run: HeldRun, step: "confirm" | "cancel") => {
+    setBusy(run.runId);
+    const result = await postJson<{ summary?: string; run?: { status: string } }>(`/app/action-center/runs/${run.runId}/${step}`, {});
+    setBusy(null);
+    setConfirming(null);
+    if (result.ok) {
+      setFailure(null);
+      shopify.toast.show(step === "cancel" ? `${run.label} cancelled` : result.body.run?.status === "pending_approval" ? `${run.label} now needs approval` : (result.body.summary ?? `${run.label} done`));
+    } else {
+      setFailure(result);
+      if (result.error?.details?.exceptionId) shopify.toast.show("The action failed: it is waiting in Exceptions", { isError: true });
+    }
+    revalidator.revalidate();
+  };
+  return (
+    <BlockStack gap="200">
+      {failure ? <FailureBanner failure={failure} /> : null}
+      {held.map((run) =>
+        run.status === "pending_approval" ? (
+          <Banner key={run.runId} tone="warning" title={`${run.label}: waiting for approval`}>
+            <BlockStack gap="200">
+              <p>
+                A second staff member with the approvals.decide permission must approve it{run.expiresAt ? ` before ${new Date(run.expiresAt).toLocaleString("en")}` : ""}.
+                {run.preview ? ` ${run.preview}` : ""}
+              </p>
+              <InlineStack>
+                <Button size="slim" loading={busy === run.runId} onClick={() => void act(run, "cancel")}>
+                  Cancel request
+                </Button>
+              </InlineStack>
+            </BlockStack>
+          </Banner>
+        ) : (
+          <Banner key={run.runId} tone="info" title={`${run.label}: waiting for your confirmation`}>
+            <InlineStack gap="200">
+              <Button size="slim" variant="primary" onClick={() => setConfirming(run)}>
+                Review and confirm
+              </Button>
+              <Button size="slim" loading={busy === run.runId} onClick={() => void act(run, "cancel")}>
+                Cancel
+              </Button>
+            </InlineStack>
+          </Banner>
+        ),
+      )}
+      <Modal
+        open={confirming !== null}
+        onClose={() => setConfirming(null)}
+        title={`Confirm: ${confirming?.label ?? ""}`}
+        primaryAction={{ content: "Confirm", onAction: () => confirming && void act(confirming, "confirm"), loading: busy === confirming?.runId }}
+        secondaryActions={[{ content: "Cancel the action", destructive: true, onAction: () => confirming && void act(confirming, "cancel") }]}
+      >
+        <Modal.Section>
+          <BlockStack gap="200">
+            <Text as="p">{confirming?.preview ?? "Confirm to run this action now."}</Text>
+            {confirming?.rule ? (
+              <Text as="p" tone="subdued">
+                Why you are asked: {confirming.rule}.
+              </Text>
+            ) : null}
+          </BlockStack>
+        </Modal.Section>
+      </Modal>
+    </BlockStack>
+  );
+}
+
 /**
  * The action panel of a ticket or an order page: every action the registry offers for the
- * target, each through the one runner. Actions the role may not run are listed with the
- * permission they need, not hidden, so staff know whom to ask.
+ * target, each through the one runner. Actions the role may not run, or the store policy has
+ * turned off, are listed with the reason, not hidden, so staff know whom to ask.
  */
-export function ActionPanel({ target, actions, assignees }: ActionPanelProps) {
+const NO_HELD: HeldRun[] = [];
+
+export function ActionPanel({ target, actions, assignees, held = NO_HELD, hasOrder = true }: ActionPanelProps) {
   const createTask = actions.find((action) => action.type === "create_task");
+  const shopifyActions = actions.filter((action) => action.shopify && action.permitted && action.policy?.enabled !== false && CATALOG_FORMS[action.type]);
   const unavailable = actions.filter((action) => !action.permitted);
+  const switchedOff = actions.filter((action) => action.permitted && action.policy?.enabled === false);
+  const [selected, setSelected] = useState(shopifyActions[0]?.type ?? "");
+  const [fresh, setFresh] = useState<HeldRun[]>([]);
+  const [confirming, setConfirming] = useState<HeldRun | null>(null);
+  // The loader's list is the truth once the page revalidates; until then a run held a moment
+  // ago shows at once.
+  useEffect(() => setFresh([]), [held]);
+  const waiting = [...held, ...fresh.filter((run) => !held.some((known) => known.runId === run.runId))];
+  const onHeld = (run: HeldRun) => {
+    setFresh((current) => [run, ...current]);
+    if (run.status === "pending_confirmation") setConfirming(run);
+  };
+  const current = shopifyActions.find((action) => action.type === selected);
   return (
     <Card>
       <BlockStack gap="300">
         <Text as="h2" variant="headingMd">
           Actions
         </Text>
+        {waiting.length ? <HeldRuns held={waiting} confirming={confirming} setConfirming={setConfirming} /> : null}
         {createTask?.permitted ? <CreateTaskForm target={target} assignees={assignees} /> : null}
-        {unavailable.length > 0 ? (
+        {hasOrder && shopifyActions.length > 0 ? (
+          <>
+            <Divider />
+            <Text as="h3" variant="headingSm">
+              In Shopify
+            </Text>
+            <Select label="Order action" options={shopifyActions.map((action) => ({ label: action.label, value: action.type }))} value={selected} onChange={setSelected} />
+            {current ? <ShopifyActionForm key={current.type} target={target} action={current} onHeld={onHeld} /> : null}
+          </>
+        ) : null}
+        {!hasOrder && actions.some((action) => action.shopify) ? (
+          <Text as="p" tone="subdued">
+            Link this ticket to an order to act on it in Shopify.
+          </Text>
+        ) : null}
+        {unavailable.length > 0 || switchedOff.length > 0 ? (
           <BlockStack gap="100">
+            {switchedOff.map((action) => (
+              <Text as="p" tone="subdued" key={action.type}>
+                {action.label}: turned off in this store's action policy.
+              </Text>
+            ))}
             {unavailable.map((action) => (
               <Text as="p" tone="subdued" key={action.type}>
                 {action.label}: needs the {action.permission} permission.

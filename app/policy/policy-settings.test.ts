@@ -13,7 +13,8 @@ import { compareDecimal, percentOf } from "../lib/money";
 import { scopedDb } from "../lib/tenancy.server";
 import { ingestOrder } from "../orders/ingest-order.server";
 import { loader as homeLoader } from "../routes/app._index";
-import { action as updateRoute, loader as policyLoader } from "../routes/app.policy";
+import { loader as policyLoader } from "../routes/app.policy";
+import { action as updateRoute } from "../routes/app.policy.update";
 import { action as simulateRoute } from "../routes/app.policy.simulate";
 import { offlineClient } from "../shopify/offline-client.server";
 import { decideActionPolicy } from "./decide-action-policy.server";
@@ -42,7 +43,7 @@ const post = (route: typeof updateRoute, path: string, body: unknown, options: {
       context: {},
     } as ActionFunctionArgs),
   );
-const save = (policies: Record<string, Partial<ActionPolicyForm>>, options: { userId?: number; shop?: string } = {}) => post(updateRoute, "/app/policy", { policies }, options);
+const save = (policies: Record<string, Partial<ActionPolicyForm>>, options: { userId?: number; shop?: string } = {}) => post(updateRoute, "/app/policy/update", { policies }, options);
 const simulate = (body: unknown, options: { userId?: number; shop?: string } = {}) => post(simulateRoute, "/app/policy/simulate", body, options);
 
 const base: ActionPolicyForm = {

@@ -44,7 +44,8 @@ import { action as newTicketAction, loader as newTicketLoader } from "../routes/
 import { bumpPolicyVersion } from "../policy/load-policy.server";
 import { action as approveAction } from "../routes/app.approvals.$id.approve";
 import { loader as approvalsLoader } from "../routes/app.approvals._index";
-import { action as updatePolicyAction, loader as policyLoader } from "../routes/app.policy";
+import { loader as policyLoader } from "../routes/app.policy";
+import { action as updatePolicyAction } from "../routes/app.policy.update";
 import { action as denyAction } from "../routes/app.approvals.$id.deny";
 import { createTicket } from "../tickets/create-ticket.server";
 import { ROLES, type Permission, type RoleKey } from "./permissions";
@@ -235,9 +236,9 @@ const ENDPOINTS: Endpoint[] = [
   { name: "GET /app/approvals", permission: "approvals.decide", invoke: (userId) => get(approvalsLoader, "/app/approvals", userId) },
   { name: "GET /app/policy", permission: "policy.view", invoke: (userId) => get(policyLoader, "/app/policy", userId) },
   {
-    name: "POST /app/policy (no change)",
+    name: "POST /app/policy/update (no change)",
     permission: "policy.manage",
-    invoke: (userId) => call(() => updatePolicyAction({ request: matrixPost("/app/policy", userId, { policies: {} }), params: {}, context: {} })),
+    invoke: (userId) => call(() => updatePolicyAction({ request: matrixPost("/app/policy/update", userId, { policies: {} }), params: {}, context: {} })),
   },
   {
     name: "POST /app/approvals/:id/approve",

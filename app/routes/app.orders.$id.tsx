@@ -23,7 +23,7 @@ export const loader = ({ request, params }: LoaderFunctionArgs) =>
       ...(await getOrderDetail({ db: ctx.db, id, canSeePii: ctx.role.permissions.has("customers.pii") })),
       canRefresh: ctx.role.permissions.has("orders.refresh"),
       canCreateTicket: ctx.role.permissions.has("tickets.create"),
-      actionPanel: await listAvailableActions(ctx, "order"),
+      actionPanel: await listAvailableActions(ctx, "order", id),
     };
   });
 
@@ -93,7 +93,7 @@ export default function OrderPage() {
         </Layout.Section>
         <Layout.Section variant="oneThird">
           <BlockStack gap="400">
-            <ActionPanel target={{ kind: "orders", id: order.id }} actions={actionPanel.actions} assignees={actionPanel.assignees} />
+            <ActionPanel target={{ kind: "orders", id: order.id }} actions={actionPanel.actions} assignees={actionPanel.assignees} held={actionPanel.held} hasOrder />
             <OrderTimeline events={timeline} />
             <Text as="p" tone="subdued" variant="bodySm">
               Shopify id {order.shopifyId}

@@ -1,18 +1,14 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData, useRevalidator } from "@remix-run/react";
 import { SaveBar, TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { Banner, BlockStack, Box, Button, Card, Checkbox, FormLayout, InlineGrid, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useEffect, useMemo, useState } from "react";
 import { RouteError } from "../components/RouteError";
-import { CORRELATION_HEADER } from "../lib/correlation.server";
-import { readJson } from "../lib/http.server";
 import { postJson } from "../lib/post-json";
 import { withStaff } from "../lib/route.server";
 import { getPolicySettings } from "../policy/get-policy-settings.server";
 import type { ActionPolicyForm } from "../policy/schema";
-import { ZPolicyUpdate } from "../policy/schema";
 import type { SimulationResult } from "../policy/simulate-policy.server";
-import { updateActionPolicy } from "../policy/update-action-policy.server";
 
 /** The store's action policy: what each Shopify action may do, for staff, workflows and agents alike. */
 export const loader = ({ request }: LoaderFunctionArgs) =>
@@ -26,13 +22,6 @@ export const loader = ({ request }: LoaderFunctionArgs) =>
       exampleOrder: recentOrder?.name ?? "#1001",
       myStaffId: ctx.staff.id,
     };
-  });
-
-/** POST /app/policy { policies: { <actionType>: form } } -> { changed }. */
-export const action = ({ request }: ActionFunctionArgs) =>
-  withStaff(request, { permission: "policy.manage" }, async (ctx) => {
-    const { policies } = await readJson(request, ZPolicyUpdate);
-    return Response.json(await updateActionPolicy(ctx, policies), { headers: { [CORRELATION_HEADER]: ctx.correlationId } });
   });
 
 type Forms = Record<string, ActionPolicyForm>;
@@ -58,7 +47,7 @@ export default function PolicyPage() {
   const save = async () => {
     setSaving(true);
     const changed = Object.fromEntries(Object.entries(forms).filter(([type, form]) => JSON.stringify(form) !== JSON.stringify(saved[type])));
-    const result = await postJson<{ changed: string[] }>("/app/policy", { policies: changed });
+    const result = await postJson<{ changed: string[] }>("/app/policy/update", { policies: changed });
     setSaving(false);
     if (result.ok) {
       setErrors({});

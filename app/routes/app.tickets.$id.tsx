@@ -27,7 +27,7 @@ export const loader = ({ request, params }: LoaderFunctionArgs) =>
     const [detail, staff, actionPanel] = await Promise.all([
       getTicketDetail({ db: ctx.db, id, canSeePii: ctx.role.permissions.has("customers.pii") }),
       listStaff({ db: ctx.db }),
-      listAvailableActions(ctx, "ticket"),
+      listAvailableActions(ctx, "ticket", id),
     ]);
     return {
       ...detail,
@@ -186,6 +186,8 @@ export default function TicketPage() {
               target={{ kind: "tickets", id: ticket.id }}
               actions={actionPanel.actions.filter((action) => action.type !== "add_internal_note")}
               assignees={actionPanel.assignees}
+              held={actionPanel.held}
+              hasOrder={order !== null}
             />
 
             <Card>
