@@ -25,6 +25,7 @@ import { action as denyRoute } from "../routes/app.approvals.$id.deny";
 import { loader as approvalsLoader } from "../routes/app.approvals._index";
 import { action as retryRoute } from "../routes/app.exceptions.$id.retry";
 import { offlineClient } from "../shopify/offline-client.server";
+import { applyDiscountAction } from "./apply-discount.server";
 import { processRefundAction } from "./process-refund.server";
 
 const sandbox = await startTestSandbox();
@@ -166,6 +167,52 @@ describe("tag_order, add_order_note, lookup_order", () => {
     expect(denied.status).toBe(403);
     expect(denied.body.error.code).toBe("FORBIDDEN");
     expect(sandboxOrder(order.shopifyId).tags).not.toContain("x");
+  });
+});
+
+describe("apply_discount and the discount caps", () => {
+  it("caps the discount's percentage and a fixed amount by policy, and creates a code for the customer", async () => {
+    await setPolicy("apply_discount", { enabled: true }, [{ limitType: "max_percentage", value: "20" }, { limitType: "max_amount", value: "15.00" }]);
+    const order = await newPaidOrder();
+    const over = await runAction(order.id, "apply_discount", { percentage: "30" });
+    expect(over.status).toBe(422);
+    expect(over.body.error).toMatchObject({ code: "LIMIT_EXCEEDED", message: "30% is above this store's limit of 20% for Apply discount" });
+    const overAmount = await runAction(order.id, "apply_discount", { amount: "15.01" });
+    expect(overAmount.body.error.message).toMatch(/^15\.01 [A-Z]{3} is above this store's limit of 15\.00 [A-Z]{3} for Apply discount$/);
+
+    const ok = await runAction(order.id, "apply_discount", { percentage: "15", code: "SORRY-TEST-1" });
+    expect(ok.status).toBe(200);
+    expect(ok.body.summary).toBe(`Discount code SORRY-TEST-1 (15%) created for the customer of ${sandboxOrder(order.shopifyId).name}`);
+    expect(ok.body.result.shopify.discountCodeBasicCreate.codeDiscountNode.codeDiscount).toMatchObject({ status: "ACTIVE", codes: { nodes: [{ code: "SORRY-TEST-1" }] } });
+
+    // Shopify refuses a code that exists: a userError, a failed run and an exception.
+    const taken = await runAction(order.id, "apply_discount", { percentage: "10", code: "sorry-test-1" });
+    expect(taken.status).toBe(422);
+    expect(taken.body.error).toMatchObject({ code: "SHOPIFY_USER_ERROR", fields: { code: ["This code is taken"] } });
+    expect(await db().actionException.findUniqueOrThrow({ where: { id: taken.body.error.details.exceptionId } })).toMatchObject({ reasonCode: "SHOPIFY_USER_ERROR", actionType: "apply_discount" });
+  });
+
+  it("needs exactly one of a percentage or an amount, at most 100%", async () => {
+    await setPolicy("apply_discount", { enabled: true });
+    const order = await newPaidOrder();
+    expect((await runAction(order.id, "apply_discount", {})).body.error.fields).toEqual({ percentage: ["Enter either a percentage or an amount"] });
+    expect((await runAction(order.id, "apply_discount", { percentage: "10", amount: "5" })).body.error.fields).toEqual({ amount: ["Enter either a percentage or an amount"] });
+    expect((await runAction(order.id, "apply_discount", { percentage: "101" })).body.error.fields).toEqual({ percentage: ["At most 100%"] });
+  });
+
+  it("does not create a second code when the answer was lost: the retry finds its own code", async () => {
+    await setPolicy("apply_discount", { enabled: true });
+    const order = await newPaidOrder();
+    const perform = applyDiscountAction.perform!;
+    vi.spyOn(applyDiscountAction as Required<typeof applyDiscountAction>, "perform").mockImplementationOnce(async (ctx) => {
+      await perform(ctx);
+      throw new Error("connection reset after Shopify answered");
+    });
+    const failed = await runAction(order.id, "apply_discount", { percentage: "5" });
+    expect(failed.status).toBe(500);
+    const retried = await retry(failed.body.error.details.exceptionId);
+    expect(retried.status).toBe(200);
+    expect(retried.body.result).toEqual({ code: `SORRY-${failed.body.error.details.rootRunId.slice(-8).toUpperCase()}`, alreadyCreated: true });
   });
 });
 

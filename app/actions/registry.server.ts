@@ -4,13 +4,14 @@
  */
 import { addInternalNoteAction } from "./add-internal-note.server";
 import { addOrderNoteAction } from "./add-order-note.server";
+import { applyDiscountAction } from "./apply-discount.server";
 import { createTaskAction } from "./create-task.server";
 import { lookupOrderAction } from "./lookup-order.server";
 import { processRefundAction } from "./process-refund.server";
 import { tagOrderAction } from "./tag-order.server";
 import type { ActionDefinition } from "./types";
 
-const ACTIONS = [createTaskAction, addInternalNoteAction, lookupOrderAction, tagOrderAction, addOrderNoteAction, processRefundAction] as ActionDefinition<unknown>[];
+const ACTIONS = [createTaskAction, addInternalNoteAction, lookupOrderAction, tagOrderAction, addOrderNoteAction, processRefundAction, applyDiscountAction] as ActionDefinition<unknown>[];
 
 export const ACTION_REGISTRY: ReadonlyMap<string, ActionDefinition<unknown>> = new Map(ACTIONS.map((action) => [action.type, action]));
 

@@ -185,6 +185,16 @@ const CATALOG_FORMS: Record<string, CatalogForm> = {
     submit: "Save order note",
     toInput: (values) => ({ note: text(values, "note") }),
   },
+  apply_discount: {
+    fields: [
+      { name: "percentage", label: "Discount percentage", kind: "text", helpText: "For example 15. Or leave empty and enter an amount." },
+      { name: "amount", label: "Discount amount", kind: "text" },
+      { name: "code", label: "Discount code (optional)", kind: "text", helpText: "Left empty: a code is made for you." },
+    ],
+    initial: { percentage: "", amount: "", code: "" },
+    submit: "Create discount code",
+    toInput: (values) => ({ percentage: text(values, "percentage"), amount: text(values, "amount"), code: text(values, "code") }),
+  },
   process_refund: {
     fields: [
       { name: "amount", label: "Refund amount", kind: "text", helpText: "To the original payment method." },

@@ -417,3 +417,29 @@ export const REFUND_CREATE_MUTATION = `#graphql
     }
   }
 `;
+
+export const DISCOUNT_CODE_BASIC_CREATE_MUTATION = `#graphql
+  mutation DiscountCodeBasicCreate($input: DiscountCodeBasicInput!) {
+    discountCodeBasicCreate(basicCodeDiscount: $input) {
+      codeDiscountNode {
+        id
+        codeDiscount {
+          ... on DiscountCodeBasic {
+            title
+            status
+            codes(first: 1) {
+              nodes {
+                code
+              }
+            }
+          }
+        }
+      }
+      userErrors {
+        field
+        message
+        code
+      }
+    }
+  }
+`;

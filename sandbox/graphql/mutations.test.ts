@@ -119,3 +119,35 @@ describe("refundCreate", () => {
     expect(valid.data.refundCreate.userErrors).toEqual([]);
   });
 });
+
+describe("discountCodeBasicCreate", () => {
+  const CREATE = `mutation($input: DiscountCodeBasicInput!) { discountCodeBasicCreate(basicCodeDiscount: $input) {
+    codeDiscountNode { id codeDiscount { ... on DiscountCodeBasic { title status codes(first: 1) { nodes { code } } } } }
+    userErrors { field message code } } }`;
+  const customerId = () => ctx.store.customers(SHOP)[0]!.id;
+  const input = (code: string, value: Record<string, unknown>) => ({
+    title: `Sorry ${code}`,
+    code,
+    context: { customers: { add: [customerId()] } },
+    customerGets: { value, items: { all: true } },
+    appliesOncePerCustomer: true,
+    usageLimit: 1,
+  });
+
+  it("creates a code for one customer, unique per shop whatever the case", async () => {
+    const { data } = await ctx.run(CREATE, { input: input("SORRY-15", { percentage: 0.15 }) });
+    expect(data.discountCodeBasicCreate.userErrors).toEqual([]);
+    expect(data.discountCodeBasicCreate.codeDiscountNode.codeDiscount).toEqual({ title: "Sorry SORRY-15", status: "ACTIVE", codes: { nodes: [{ code: "SORRY-15" }] } });
+    const again = await ctx.run(CREATE, { input: input("sorry-15", { percentage: 0.1 }) });
+    expect(again.data.discountCodeBasicCreate).toEqual({ codeDiscountNode: null, userErrors: [{ field: ["basicCodeDiscount", "code"], message: "Code must be unique. Please try a different code.", code: "TAKEN" }] });
+  });
+
+  it("refuses a percentage outside (0, 1], two values at once, and unknown customers", async () => {
+    const over = await ctx.run(CREATE, { input: input("OVER", { percentage: 1.5 }) });
+    expect(over.data.discountCodeBasicCreate.userErrors).toEqual([{ field: ["basicCodeDiscount", "customerGets", "value", "percentage"], message: "Value must be between 0.0 and 1.0", code: "VALUE_OUTSIDE_RANGE" }]);
+    const both = await ctx.run(CREATE, { input: input("BOTH", { percentage: 0.1, discountAmount: { amount: "5.00", appliesOnEachItem: false } }) });
+    expect(both.data.discountCodeBasicCreate.userErrors[0].code).toBe("INVALID");
+    const stranger = await ctx.run(CREATE, { input: { ...input("STRANGER", { percentage: 0.1 }), context: { customers: { add: ["gid://shopify/Customer/1"] } } } });
+    expect(stranger.data.discountCodeBasicCreate.userErrors).toEqual([{ field: ["basicCodeDiscount", "context", "customers", "add"], message: "Customer gid://shopify/Customer/1 does not exist", code: "INVALID" }]);
+  });
+});

@@ -8,6 +8,7 @@
  *   tagsAdd(id, tags)            orders/updated
  *   orderUpdate(input)           note, tags; orders/updated
  *   refundCreate(input) @idempotent(key)   refunds/create, order_transactions/create, orders/updated
+ *   discountCodeBasicCreate(basicCodeDiscount)   a code for everyone or for given customers
  */
 import { createHash } from "node:crypto";
 import { GraphQLError, Kind, valueFromASTUntyped, type GraphQLResolveInfo } from "graphql";
@@ -19,9 +20,21 @@ import type { Args, FieldResolver, RequestContext } from "./resolvers";
 interface UserError {
   field: string[] | null;
   message: string;
+  code?: string;
 }
 
-const userError = (field: string[] | null, message: string): UserError => ({ field, message });
+const userError = (field: string[] | null, message: string, code?: string): UserError => ({ field, message, ...(code ? { code } : {}) });
+
+interface DiscountCodeBasicInput {
+  title?: string | null;
+  code?: string | null;
+  startsAt?: string | null;
+  endsAt?: string | null;
+  context?: { all?: string; customers?: { add?: string[] } } | null;
+  customerGets?: { value?: { percentage?: number | null; discountAmount?: { amount: string; appliesOnEachItem?: boolean } | null } | null; items?: { all?: boolean } | null } | null;
+  appliesOncePerCustomer?: boolean | null;
+  usageLimit?: number | null;
+}
 
 /** Applies changes in order; the first refusal becomes a userError and stops the rest. */
 function apply(ctx: RequestContext, order: OrderRecord, changes: OrderChange[], field: string[]): UserError[] {
@@ -55,6 +68,9 @@ const fingerprint = (value: unknown) => createHash("sha256").update(JSON.stringi
 export function orderMutationResolvers(mutation: string): Record<string, FieldResolver> {
   /** domain + key -> the refund it created and the input it was created with. */
   const refundsByKey = new Map<string, { hash: string; orderId: string; refundId: string }>();
+  /** domain -> discount nodes created through discountCodeBasicCreate, by lowercased code. */
+  const discounts = new Map<string, Map<string, Record<string, unknown>>>();
+  let discountIds = 1000;
 
   return {
     [`${mutation}.tagsAdd`]: (_source, args: Args, ctx) => {
@@ -77,6 +93,53 @@ export function orderMutationResolvers(mutation: string): Record<string, FieldRe
       if (input.tags) changes.push({ type: "setTags", tags: input.tags });
       const errors = apply(ctx, order, changes, ["input"]);
       return { order: errors.length ? null : order, userErrors: errors };
+    },
+
+    [`${mutation}.discountCodeBasicCreate`]: (_source, args: Args, ctx) => {
+      const input = args["basicCodeDiscount"] as DiscountCodeBasicInput;
+      const at = (...path: string[]) => ["basicCodeDiscount", ...path];
+      const errors: UserError[] = [];
+      const code = input.code?.trim() ?? "";
+      if (!input.title?.trim()) errors.push(userError(at("title"), "Title can't be blank", "BLANK"));
+      if (!code) errors.push(userError(at("code"), "Code can't be blank", "BLANK"));
+      else if (code.length > 255) errors.push(userError(at("code"), "Code is too long (maximum is 255 characters)", "TOO_LONG"));
+      const shopDiscounts = discounts.get(ctx.domain) ?? new Map<string, Record<string, unknown>>();
+      if (code && shopDiscounts.has(code.toLowerCase())) errors.push(userError(at("code"), "Code must be unique. Please try a different code.", "TAKEN"));
+      const value = input.customerGets?.value;
+      const percentage = value?.percentage;
+      const fixed = value?.discountAmount?.amount;
+      if ((percentage === undefined || percentage === null) === (fixed === undefined || fixed === null)) {
+        errors.push(userError(at("customerGets", "value"), "Choose either a percentage or an amount", "INVALID"));
+      } else if (percentage !== undefined && percentage !== null && !(percentage > 0 && percentage <= 1)) {
+        errors.push(userError(at("customerGets", "value", "percentage"), "Value must be between 0.0 and 1.0", "VALUE_OUTSIDE_RANGE"));
+      } else if (fixed !== undefined && fixed !== null && !(Number(fixed) > 0)) {
+        errors.push(userError(at("customerGets", "value", "discountAmount", "amount"), "Value must be greater than 0", "GREATER_THAN"));
+      }
+      for (const id of input.context?.customers?.add ?? []) {
+        if (!ctx.store.getCustomer(ctx.domain, id)) errors.push(userError(at("context", "customers", "add"), `Customer ${id} does not exist`, "INVALID"));
+      }
+      if (input.endsAt && input.startsAt && input.endsAt <= input.startsAt) errors.push(userError(at("endsAt"), "Ends at needs to be after starts_at", "INVALID"));
+      if (errors.length) return { codeDiscountNode: null, userErrors: errors };
+      const id = ++discountIds;
+      const node = {
+        __typename: "DiscountCodeNode",
+        id: `gid://shopify/DiscountCodeNode/${id}`,
+        codeDiscount: {
+          __typename: "DiscountCodeBasic",
+          title: input.title,
+          status: "ACTIVE",
+          startsAt: input.startsAt ?? new Date().toISOString(),
+          endsAt: input.endsAt ?? null,
+          appliesOncePerCustomer: input.appliesOncePerCustomer ?? false,
+          usageLimit: input.usageLimit ?? null,
+          codes: [{ __typename: "DiscountRedeemCode", id: `gid://shopify/DiscountRedeemCode/${id}`, code, asyncUsageCount: 0 }],
+          __value: percentage ?? fixed,
+          __customers: input.context?.customers?.add ?? [],
+        },
+      };
+      shopDiscounts.set(code.toLowerCase(), node);
+      discounts.set(ctx.domain, shopDiscounts);
+      return { codeDiscountNode: node, userErrors: [] };
     },
 
     [`${mutation}.refundCreate`]: (_source, args: Args, ctx, info) => {
