@@ -56,6 +56,8 @@ export type OrderChange =
   /** orderUpdate's note (null clears it) and tags (replace the list). */
   | { type: "setNote"; note: string | null }
   | { type: "setTags"; tags: string[] }
+  /** fulfillmentTrackingInfoUpdate: replaces a fulfillment's tracking; `notify` emails the customer. */
+  | { type: "updateTracking"; fulfillmentId: string; company: string | null; number: string | null; url: string | null; notify: boolean }
   | { type: "markPaid" }
   | {
       type: "fulfill";
@@ -113,7 +115,7 @@ export function changeOrder(store: SandboxStore, domain: string, orderId: string
   if (!order) throw new OrderChangeError("NOT_FOUND", `Order ${String(orderId)} does not exist in ${domain}`);
   const writer = new OrderWriter(store, domain, order);
   /** Topics besides orders/updated; null when the change turned out to change nothing. */
-  let topics: string[] | null;
+  let topics: Array<string | EventSpec> | null;
   switch (change?.type) {
     case "addTag":
       topics = writer.addTag(change.tag);
@@ -123,6 +125,9 @@ export function changeOrder(store: SandboxStore, domain: string, orderId: string
       break;
     case "setTags":
       topics = writer.setTags(change.tags);
+      break;
+    case "updateTracking":
+      topics = writer.updateTracking(change);
       break;
     case "markPaid":
       topics = writer.markPaid();
@@ -530,6 +535,23 @@ class OrderWriter {
     this.touch({ action: "tags_updated", message: `${ACTOR} changed the tags of this order.`, attributeToUser: true, author: ACTOR });
     this.order.tags = tags;
     return [];
+  }
+
+  updateTracking(change: Extract<OrderChange, { type: "updateTracking" }>): Array<string | EventSpec> {
+    const fulfillment = this.order.fulfillments.find((candidate) => candidate.id === change.fulfillmentId);
+    if (!fulfillment) throw new OrderChangeError("NOT_FOUND", "Fulfillment does not exist");
+    if (fulfillment.status === "CANCELLED" || fulfillment.status === "ERROR" || fulfillment.status === "FAILURE") {
+      throw new OrderChangeError("INVALID", `Cannot update tracking of a fulfillment with status ${fulfillment.status.toLowerCase()}`);
+    }
+    if (!change.number && !change.url) throw new OrderChangeError("INVALID", "Tracking needs a number or a URL");
+    this.touch({ action: "tracking_updated", message: `${ACTOR} updated the tracking of ${fulfillment.name}.`, attributeToUser: true, author: ACTOR });
+    fulfillment.trackingInfo = [{ __typename: "FulfillmentTrackingInfo", company: change.company, number: change.number, url: change.url }];
+    fulfillment.updatedAt = this.at;
+    if (change.notify) this.event("shipping_update_email_sent", `A shipping update email for ${fulfillment.name} was sent to the customer.`);
+    const order = this.order;
+    const store = this.store;
+    const domain = this.domain;
+    return [{ topic: "fulfillments/update", payload: () => fulfillmentPayload(store, domain, order, fulfillment) }];
   }
 
   markPaid(): string[] {

@@ -170,6 +170,34 @@ describe("tag_order, add_order_note, lookup_order", () => {
   });
 });
 
+describe("send_tracking", () => {
+  it("sets a fulfillment's tracking in Shopify, emails the customer, and re-ingests it", async () => {
+    const { order: created } = await sandbox.createOrder(SHOP_A, { archetype: "paid_in_transit" });
+    const orderId = await importOrder(created.id as string);
+    const fulfillment = (await latestSnapshot(orderId)).fulfillments[0]!;
+    const response = await runAction(orderId, "send_tracking", { fulfillmentId: fulfillment.id, company: "UPS", number: "1Z-OAC-1", url: "https://ups.example/track/1Z-OAC-1" });
+    expect(response.status).toBe(200);
+    const inShopify = sandboxOrder(created.id as string);
+    expect(inShopify.fulfillments.find((f) => f.id === fulfillment.id)!.trackingInfo).toEqual([expect.objectContaining({ company: "UPS", number: "1Z-OAC-1", url: "https://ups.example/track/1Z-OAC-1" })]);
+    expect(inShopify.events.at(-1)?.action).toBe("shipping_update_email_sent");
+    expect((await latestSnapshot(orderId)).fulfillments.find((f) => f.id === fulfillment.id)!.tracking).toEqual([{ company: "UPS", number: "1Z-OAC-1", url: "https://ups.example/track/1Z-OAC-1" }]);
+    const audit = await db().auditLog.findFirstOrThrow({ where: { entityId: response.body.run.id, action: "action.succeeded" } });
+    expect(audit.before).toEqual({ fulfillmentId: fulfillment.id, tracking: fulfillment.tracking });
+  });
+
+  it("refuses another order's fulfillment (409, no run) and tracking without a number or URL (400)", async () => {
+    const order = await newPaidOrder();
+    const runsBefore = await db().run.count();
+    const foreign = await runAction(order.id, "send_tracking", { fulfillmentId: "gid://shopify/Fulfillment/999999", number: "X" });
+    expect(foreign.status).toBe(409);
+    expect(foreign.body.error.message).toBe("That fulfillment is not one of this order's");
+    const empty = await runAction(order.id, "send_tracking", { fulfillmentId: "gid://shopify/Fulfillment/999999", company: "UPS" });
+    expect(empty.status).toBe(400);
+    expect(empty.body.error.fields).toEqual({ number: ["Enter a tracking number or a tracking URL"] });
+    expect(await db().run.count()).toBe(runsBefore);
+  });
+});
+
 describe("apply_discount and the discount caps", () => {
   it("caps the discount's percentage and a fixed amount by policy, and creates a code for the customer", async () => {
     await setPolicy("apply_discount", { enabled: true }, [{ limitType: "max_percentage", value: "20" }, { limitType: "max_amount", value: "15.00" }]);

@@ -8,10 +8,11 @@ import { applyDiscountAction } from "./apply-discount.server";
 import { createTaskAction } from "./create-task.server";
 import { lookupOrderAction } from "./lookup-order.server";
 import { processRefundAction } from "./process-refund.server";
+import { sendTrackingAction } from "./send-tracking.server";
 import { tagOrderAction } from "./tag-order.server";
 import type { ActionDefinition } from "./types";
 
-const ACTIONS = [createTaskAction, addInternalNoteAction, lookupOrderAction, tagOrderAction, addOrderNoteAction, processRefundAction, applyDiscountAction] as ActionDefinition<unknown>[];
+const ACTIONS = [createTaskAction, addInternalNoteAction, lookupOrderAction, tagOrderAction, addOrderNoteAction, sendTrackingAction, processRefundAction, applyDiscountAction] as ActionDefinition<unknown>[];
 
 export const ACTION_REGISTRY: ReadonlyMap<string, ActionDefinition<unknown>> = new Map(ACTIONS.map((action) => [action.type, action]));
 

@@ -32,6 +32,8 @@ export interface ActionPanelProps {
   held?: HeldRun[];
   /** Shopify actions need an order (a ticket without one offers only the internal actions). */
   hasOrder?: boolean;
+  /** The order's fulfillments from the snapshot, for send_tracking. */
+  fulfillments?: Array<{ id: string; name: string; status: string }>;
 }
 
 type HeldAnswer = { run: { id: string; status: HeldRun["status"] }; preview: string; decision: { rule: string }; approval: { id: string; expiresAt: string } | null };
@@ -162,7 +164,7 @@ function CreateTaskForm({ target, assignees }: Pick<ActionPanelProps, "target" |
 type FormValues = Record<string, string | boolean>;
 
 interface CatalogForm {
-  fields: Array<{ name: string; label: string; kind: "text" | "multiline" | "checkbox"; helpText?: string }>;
+  fields: Array<{ name: string; label: string; kind: "text" | "multiline" | "checkbox" | "fulfillment"; helpText?: string }>;
   initial: FormValues;
   submit: string;
   toInput: (values: FormValues) => unknown;
@@ -195,6 +197,17 @@ const CATALOG_FORMS: Record<string, CatalogForm> = {
     submit: "Create discount code",
     toInput: (values) => ({ percentage: text(values, "percentage"), amount: text(values, "amount"), code: text(values, "code") }),
   },
+  send_tracking: {
+    fields: [
+      { name: "fulfillmentId", label: "Fulfillment", kind: "fulfillment" },
+      { name: "company", label: "Carrier", kind: "text" },
+      { name: "number", label: "Tracking number", kind: "text" },
+      { name: "url", label: "Tracking URL", kind: "text" },
+    ],
+    initial: { fulfillmentId: "", company: "", number: "", url: "" },
+    submit: "Send tracking",
+    toInput: (values) => ({ fulfillmentId: text(values, "fulfillmentId"), company: text(values, "company"), number: text(values, "number"), url: text(values, "url") }),
+  },
   process_refund: {
     fields: [
       { name: "amount", label: "Refund amount", kind: "text", helpText: "To the original payment method." },
@@ -214,7 +227,7 @@ const fieldError = (fields: Record<string, string[]>, name: string) =>
     .flatMap(([, messages]) => messages)
     .join(", ") || undefined;
 
-function ShopifyActionForm({ target, action, onHeld }: { target: ActionPanelProps["target"]; action: PanelAction; onHeld: (held: HeldRun) => void }) {
+function ShopifyActionForm({ target, action, onHeld, fulfillments }: { target: ActionPanelProps["target"]; action: PanelAction; onHeld: (held: HeldRun) => void; fulfillments: NonNullable<ActionPanelProps["fulfillments"]> }) {
   const form = CATALOG_FORMS[action.type] as CatalogForm;
   const runner = useActionRunner(target, action.type);
   const [values, setValues] = useState<FormValues>(form.initial);
@@ -239,6 +252,15 @@ function ShopifyActionForm({ target, action, onHeld }: { target: ActionPanelProp
         {form.fields.map((field) =>
           field.kind === "checkbox" ? (
             <Checkbox key={field.name} label={field.label} checked={values[field.name] !== false} onChange={set(field.name)} />
+          ) : field.kind === "fulfillment" ? (
+            <Select
+              key={field.name}
+              label={field.label}
+              options={[{ label: fulfillments.length ? "Choose a fulfillment" : "No fulfillments yet", value: "" }, ...fulfillments.map((f) => ({ label: `${f.name} (${f.status.toLowerCase()})`, value: f.id, disabled: f.status === "CANCELLED" }))]}
+              value={text(values, field.name)}
+              onChange={set(field.name)}
+              error={fieldError(fields, field.name)}
+            />
           ) : (
             <TextField
               key={field.name}
@@ -347,7 +369,9 @@ function HeldRuns({ held, confirming, setConfirming }: { held: HeldRun[]; confir
  */
 const NO_HELD: HeldRun[] = [];
 
-export function ActionPanel({ target, actions, assignees, held = NO_HELD, hasOrder = true }: ActionPanelProps) {
+const NO_FULFILLMENTS: NonNullable<ActionPanelProps["fulfillments"]> = [];
+
+export function ActionPanel({ target, actions, assignees, held = NO_HELD, hasOrder = true, fulfillments = NO_FULFILLMENTS }: ActionPanelProps) {
   const createTask = actions.find((action) => action.type === "create_task");
   const shopifyActions = actions.filter((action) => action.shopify && action.permitted && action.policy?.enabled !== false && CATALOG_FORMS[action.type]);
   const unavailable = actions.filter((action) => !action.permitted);
@@ -379,7 +403,7 @@ export function ActionPanel({ target, actions, assignees, held = NO_HELD, hasOrd
               In Shopify
             </Text>
             <Select label="Order action" options={shopifyActions.map((action) => ({ label: action.label, value: action.type }))} value={selected} onChange={setSelected} />
-            {current ? <ShopifyActionForm key={current.type} target={target} action={current} onHeld={onHeld} /> : null}
+            {current ? <ShopifyActionForm key={current.type} target={target} action={current} onHeld={onHeld} fulfillments={fulfillments} /> : null}
           </>
         ) : null}
         {!hasOrder && actions.some((action) => action.shopify) ? (

@@ -93,7 +93,7 @@ export default function OrderPage() {
         </Layout.Section>
         <Layout.Section variant="oneThird">
           <BlockStack gap="400">
-            <ActionPanel target={{ kind: "orders", id: order.id }} actions={actionPanel.actions} assignees={actionPanel.assignees} held={actionPanel.held} hasOrder />
+            <ActionPanel target={{ kind: "orders", id: order.id }} actions={actionPanel.actions} assignees={actionPanel.assignees} held={actionPanel.held} hasOrder fulfillments={context?.fulfillments.map((f) => ({ id: f.id, name: f.name, status: f.status })) ?? []} />
             <OrderTimeline events={timeline} />
             <Text as="p" tone="subdued" variant="bodySm">
               Shopify id {order.shopifyId}

@@ -188,6 +188,7 @@ export default function TicketPage() {
               assignees={actionPanel.assignees}
               held={actionPanel.held}
               hasOrder={order !== null}
+              fulfillments={context?.fulfillments.map((f) => ({ id: f.id, name: f.name, status: f.status })) ?? []}
             />
 
             <Card>

@@ -443,3 +443,23 @@ export const DISCOUNT_CODE_BASIC_CREATE_MUTATION = `#graphql
     }
   }
 `;
+
+export const FULFILLMENT_TRACKING_UPDATE_MUTATION = `#graphql
+  mutation FulfillmentTrackingUpdate($fulfillmentId: ID!, $tracking: FulfillmentTrackingInput!, $notifyCustomer: Boolean) {
+    fulfillmentTrackingInfoUpdate(fulfillmentId: $fulfillmentId, trackingInfoInput: $tracking, notifyCustomer: $notifyCustomer) {
+      fulfillment {
+        id
+        name
+        trackingInfo {
+          company
+          number
+          url
+        }
+      }
+      userErrors {
+        field
+        message
+      }
+    }
+  }
+`;

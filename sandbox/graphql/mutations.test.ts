@@ -151,3 +151,27 @@ describe("discountCodeBasicCreate", () => {
     expect(stranger.data.discountCodeBasicCreate.userErrors).toEqual([{ field: ["basicCodeDiscount", "context", "customers", "add"], message: "Customer gid://shopify/Customer/1 does not exist", code: "INVALID" }]);
   });
 });
+
+describe("fulfillmentTrackingInfoUpdate", () => {
+  const UPDATE = `mutation($id: ID!, $tracking: FulfillmentTrackingInput!, $notify: Boolean) {
+    fulfillmentTrackingInfoUpdate(fulfillmentId: $id, trackingInfoInput: $tracking, notifyCustomer: $notify) {
+      fulfillment { id trackingInfo { company number url } } userErrors { field message } } }`;
+  const fulfilled = () => ctx.store.orders(SHOP).find((order) => order.fulfillments.some((f) => f.status === "SUCCESS")) as OrderRecord;
+
+  it("replaces the tracking, tells the customer when asked, and sends fulfillments/update", async () => {
+    const order = fulfilled();
+    const fulfillment = order.fulfillments.find((f) => f.status === "SUCCESS")!;
+    ctx.published.length = 0;
+    const events = order.events.length;
+    const { data } = await ctx.run(UPDATE, { id: fulfillment.id, tracking: { company: "UPS", number: "1Z999", url: "https://ups.example/1Z999" }, notify: true });
+    expect(data.fulfillmentTrackingInfoUpdate).toEqual({ fulfillment: { id: fulfillment.id, trackingInfo: [{ company: "UPS", number: "1Z999", url: "https://ups.example/1Z999" }] }, userErrors: [] });
+    expect(ctx.published.map((event) => event.topic)).toEqual(["fulfillments/update", "orders/updated"]);
+    expect(order.events.slice(events).map((event) => event.action)).toEqual(["tracking_updated", "shipping_update_email_sent"]);
+  });
+
+  it("answers userErrors for an unknown fulfillment and for tracking without a number or URL", async () => {
+    expect((await ctx.run(UPDATE, { id: "gid://shopify/Fulfillment/1", tracking: { number: "X" } })).data.fulfillmentTrackingInfoUpdate.userErrors).toEqual([{ field: ["fulfillmentId"], message: "Fulfillment does not exist" }]);
+    const fulfillment = fulfilled().fulfillments[0]!;
+    expect((await ctx.run(UPDATE, { id: fulfillment.id, tracking: { company: "UPS" } })).data.fulfillmentTrackingInfoUpdate.userErrors).toEqual([{ field: ["trackingInfoInput"], message: "Tracking needs a number or a URL" }]);
+  });
+});

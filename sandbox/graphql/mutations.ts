@@ -9,6 +9,7 @@
  *   orderUpdate(input)           note, tags; orders/updated
  *   refundCreate(input) @idempotent(key)   refunds/create, order_transactions/create, orders/updated
  *   discountCodeBasicCreate(basicCodeDiscount)   a code for everyone or for given customers
+ *   fulfillmentTrackingInfoUpdate(fulfillmentId, trackingInfoInput, notifyCustomer)   fulfillments/update, orders/updated
  */
 import { createHash } from "node:crypto";
 import { GraphQLError, Kind, valueFromASTUntyped, type GraphQLResolveInfo } from "graphql";
@@ -140,6 +141,20 @@ export function orderMutationResolvers(mutation: string): Record<string, FieldRe
       shopDiscounts.set(code.toLowerCase(), node);
       discounts.set(ctx.domain, shopDiscounts);
       return { codeDiscountNode: node, userErrors: [] };
+    },
+
+    [`${mutation}.fulfillmentTrackingInfoUpdate`]: (_source, args: Args, ctx) => {
+      const fulfillmentId = String(args["fulfillmentId"]);
+      const order = ctx.store.orders(ctx.domain).find((candidate) => candidate.fulfillments.some((fulfillment) => fulfillment.id === fulfillmentId));
+      if (!order) return { fulfillment: null, userErrors: [userError(["fulfillmentId"], "Fulfillment does not exist")] };
+      const tracking = args["trackingInfoInput"] as { company?: string | null; number?: string | null; url?: string | null };
+      const errors = apply(
+        ctx,
+        order,
+        [{ type: "updateTracking", fulfillmentId, company: tracking.company ?? null, number: tracking.number ?? null, url: tracking.url ?? null, notify: args["notifyCustomer"] === true }],
+        ["trackingInfoInput"],
+      );
+      return { fulfillment: errors.length ? null : order.fulfillments.find((fulfillment) => fulfillment.id === fulfillmentId), userErrors: errors };
     },
 
     [`${mutation}.refundCreate`]: (_source, args: Args, ctx, info) => {

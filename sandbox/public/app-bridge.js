@@ -149,7 +149,6 @@
           this.hide();
         }
         show() {
-          var owner = this;
           var bar = document.getElementById("sandbox-save-bar-" + this.id);
           if (!bar) {
             bar = document.createElement("div");
@@ -175,13 +174,13 @@
             bar.appendChild(button);
           });
           this._shown = true;
-          this.dispatchEvent(new Event("show"));
+          this.dispatchEvent(new CustomEvent("show"));
           return Promise.resolve();
         }
         hide() {
           var bar = document.getElementById("sandbox-save-bar-" + this.id);
           if (bar) bar.remove();
-          if (this._shown) this.dispatchEvent(new Event("hide"));
+          if (this._shown) this.dispatchEvent(new CustomEvent("hide"));
           this._shown = false;
           return Promise.resolve();
         }
