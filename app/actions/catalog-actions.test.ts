@@ -9,9 +9,11 @@
 import { randomUUID } from "node:crypto";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { bagMinor } from "../../sandbox/store/money";
 import { SHOP_A, SHOP_B, startTestSandbox } from "../../tests/helpers/sandbox";
 import { adminDocumentRequest, adminFetchRequest, call } from "../../tests/helpers/shopify";
 import prisma from "../db.server";
+import { compareDecimal, fromMicros, toMicros } from "../lib/money";
 import { scopedDb } from "../lib/tenancy.server";
 import { ingestOrder } from "../orders/ingest-order.server";
 import type { SnapshotContent } from "../orders/build-snapshot";
@@ -66,9 +68,17 @@ async function importOrder(shopifyId: string, shop = SHOP_A): Promise<string> {
   return (await scopedDb(id).order.findFirstOrThrow({ where: { shopifyId } })).id;
 }
 
+/**
+ * A freshly placed, paid order with a customer and at least 30.00 to refund, imported. The
+ * generator draws totals and guest checkouts at random: the tests need neither surprise.
+ */
 async function newPaidOrder(): Promise<{ id: string; shopifyId: string }> {
-  const { order } = await sandbox.createOrder(SHOP_A, { archetype: "paid_unfulfilled" });
-  return { id: await importOrder(order.id as string), shopifyId: order.id as string };
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const { order } = await sandbox.createOrder(SHOP_A, { archetype: "paid_unfulfilled" });
+    if (!order.customer || bagMinor(order.netPaymentSet) < 3000) continue;
+    return { id: await importOrder(order.id as string), shopifyId: order.id as string };
+  }
+  throw new Error("the sandbox placed no suitable order in 20 attempts");
 }
 
 const sandboxOrder = (shopifyId: string) => sandbox.store.getOrder(SHOP_A, shopifyId)!;
@@ -94,8 +104,11 @@ beforeAll(async () => {
   await prisma.staffMember.updateMany({ where: { shopId, shopifyUserId: String(AGENT) }, data: { roleKey: "agent" } });
 }, 120_000);
 
-afterEach(() => {
+afterEach(async () => {
   vi.restoreAllMocks();
+  // This file runs far more actions per minute than the per-staff write limit allows a person
+  // (tested in app/ratelimit): start each test with a fresh window.
+  await prisma.rateLimitCounter.deleteMany({ where: { shopId } });
 });
 
 describe("install defaults (seed 001)", () => {
@@ -198,6 +211,40 @@ describe("send_tracking", () => {
   });
 });
 
+describe("cancel_order", () => {
+  it("cancels in Shopify, follows the job, re-ingests; refuses when cancelled or fulfilled", async () => {
+    await setPolicy("cancel_order", { enabled: true });
+    const order = await newPaidOrder();
+    const response = await runAction(order.id, "cancel_order", { reason: "CUSTOMER", staffNote: "Customer called" });
+    expect(response.status).toBe(200);
+    expect(response.body.result.shopify.orderCancel.job.done).toBe(true);
+    expect(sandboxOrder(order.shopifyId).cancelledAt).not.toBeNull();
+    expect((await latestSnapshot(order.id)).order.cancelledAt).not.toBeNull();
+    const again = await runAction(order.id, "cancel_order", { reason: "CUSTOMER" });
+    expect(again.status).toBe(409);
+    expect(again.body.error.message).toBe("This order is already cancelled");
+
+    const { order: shipped } = await sandbox.createOrder(SHOP_A, { archetype: "paid_in_transit" });
+    const shippedId = await importOrder(shipped.id as string);
+    const fulfilled = await runAction(shippedId, "cancel_order", { reason: "CUSTOMER" });
+    expect(fulfilled.status).toBe(409);
+    expect(fulfilled.body.error.message).toBe("Items of this order were fulfilled: cancel is not possible; start a return instead");
+  });
+
+  it("weighs the money a cancel refunds against the approval threshold", async () => {
+    await setPolicy("cancel_order", { enabled: true, approvalMode: "above_amount", approvalThreshold: "0.01" });
+    const order = await newPaidOrder();
+    const held = await runAction(order.id, "cancel_order", { reason: "INVENTORY" });
+    expect(held.status).toBe(202);
+    expect(held.body.run.status).toBe("pending_approval");
+    const request = await db().approvalRequest.findUniqueOrThrow({ where: { id: held.body.approval.id } });
+    // The amount weighed is what the cancel refunds: everything received.
+    expect(compareDecimal(request.amount!, (await latestSnapshot(order.id)).totals.received!.shop.amount)).toBe(0);
+    expect(sandboxOrder(order.shopifyId).cancelledAt).toBeNull();
+    await cancel(held.body.run.id);
+  });
+});
+
 describe("apply_discount and the discount caps", () => {
   it("caps the discount's percentage and a fixed amount by policy, and creates a code for the customer", async () => {
     await setPolicy("apply_discount", { enabled: true }, [{ limitType: "max_percentage", value: "20" }, { limitType: "max_amount", value: "15.00" }]);
@@ -264,8 +311,11 @@ describe("process_refund and the store policy", () => {
     expect(overAmount.body.error.code).toBe("LIMIT_EXCEEDED");
     expect(overAmount.body.error.message).toMatch(/^20\.01 [A-Z]{3} is above this store's limit of 20\.00 [A-Z]{3} for Process refund$/);
 
+    // 1% of the order's total, plus a cent, is over a 1% cap whatever the total.
+    const { currentTotalAmount } = await db().order.findUniqueOrThrow({ where: { id: order.id } });
+    const onePercentAndACent = fromMicros(toMicros(currentTotalAmount) / 100n / 10_000n * 10_000n + 10_000n);
     await setPolicy("process_refund", { enabled: true }, [{ limitType: "max_percentage", value: "1" }]);
-    const overPercentage = await runAction(order.id, "process_refund", { amount: "5.00" });
+    const overPercentage = await runAction(order.id, "process_refund", { amount: onePercentAndACent });
     expect(overPercentage.status).toBe(422);
     expect(overPercentage.body.error.message).toMatch(/% is above this store's limit of 1% for Process refund$/);
     expect(sandboxOrder(order.shopifyId).refunds).toHaveLength(0);
@@ -336,7 +386,8 @@ describe("process_refund and the store policy", () => {
     expect((await approve(approvalId, AGENT)).status).toBe(403);
     expect(sandboxOrder(order.shopifyId).refunds).toHaveLength(0);
 
-    const [granted, late] = await Promise.all([approve(approvalId, MANAGER, "Checked the parcel photos"), approve(approvalId, MANAGER)]);
+    // Two clicks at once (the same note): one executes, the other is told it was decided.
+    const [granted, late] = await Promise.all([approve(approvalId, MANAGER, "Checked the parcel photos"), approve(approvalId, MANAGER, "Checked the parcel photos")]);
     expect([granted.status, late.status].sort()).toEqual([200, 409]);
     expect(sandboxOrder(order.shopifyId).refunds).toHaveLength(1);
     const request = await db().approvalRequest.findUniqueOrThrow({ where: { id: approvalId } });

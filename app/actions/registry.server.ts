@@ -5,6 +5,7 @@
 import { addInternalNoteAction } from "./add-internal-note.server";
 import { addOrderNoteAction } from "./add-order-note.server";
 import { applyDiscountAction } from "./apply-discount.server";
+import { cancelOrderAction } from "./cancel-order.server";
 import { createTaskAction } from "./create-task.server";
 import { lookupOrderAction } from "./lookup-order.server";
 import { processRefundAction } from "./process-refund.server";
@@ -12,7 +13,7 @@ import { sendTrackingAction } from "./send-tracking.server";
 import { tagOrderAction } from "./tag-order.server";
 import type { ActionDefinition } from "./types";
 
-const ACTIONS = [createTaskAction, addInternalNoteAction, lookupOrderAction, tagOrderAction, addOrderNoteAction, sendTrackingAction, processRefundAction, applyDiscountAction] as ActionDefinition<unknown>[];
+const ACTIONS = [createTaskAction, addInternalNoteAction, lookupOrderAction, tagOrderAction, addOrderNoteAction, sendTrackingAction, processRefundAction, applyDiscountAction, cancelOrderAction] as ActionDefinition<unknown>[];
 
 export const ACTION_REGISTRY: ReadonlyMap<string, ActionDefinition<unknown>> = new Map(ACTIONS.map((action) => [action.type, action]));
 

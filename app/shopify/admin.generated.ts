@@ -1917,6 +1917,38 @@ export type OrderCancelReason =
   /** Staff made an error. */
   | 'STAFF';
 
+/** The input fields used to specify the refund method for an order cancellation. */
+export type OrderCancelRefundMethodInput =
+  {   /** Whether to refund to the original payment method. */
+  originalPaymentMethodsRefund: boolean; storeCreditRefund?: never; }
+  |  { originalPaymentMethodsRefund?: never;   /** Whether to refund to store credit. */
+  storeCreditRefund: OrderCancelStoreCreditRefundInput; };
+
+/** The input fields used to refund to store credit. */
+export type OrderCancelStoreCreditRefundInput = {
+  /** The expiration date of the store credit. */
+  expiresAt?: string | null | undefined;
+};
+
+/** Possible error codes that can be returned by `OrderCancelUserError`. */
+export type OrderCancelUserErrorCode =
+  /** Unexpected internal error happened. */
+  | 'INTERNAL_ERROR'
+  /** The input value is invalid. */
+  | 'INVALID'
+  /** The record with the ID used as the input value couldn't be found. */
+  | 'NOT_FOUND'
+  /** An order refund was requested but the user does not have the refund_orders permission. */
+  | 'NO_REFUND_PERMISSION'
+  /** An order refund was requested but the user does not have the refund_to_store_credit permission. */
+  | 'NO_REFUND_TO_STORE_CREDIT_PERMISSION'
+  /** A store credit order refund was requested but the order is a B2B order. */
+  | 'STORE_CREDIT_REFUND_B2B_NOT_SUPPORTED'
+  /** A store credit order refund was requested but the expiration date is in the past. */
+  | 'STORE_CREDIT_REFUND_EXPIRATION_IN_PAST'
+  /** A store credit order refund was requested but the order has no customer. */
+  | 'STORE_CREDIT_REFUND_MISSING_CUSTOMER';
+
 /** Represents the order's current financial status. */
 export type OrderDisplayFinancialStatus =
   /**
@@ -2390,6 +2422,25 @@ export type FulfillmentTrackingUpdateMutationVariables = Exact<{
 
 
 export type FulfillmentTrackingUpdateMutation = { fulfillmentTrackingInfoUpdate: { fulfillment: { id: string, name: string, trackingInfo: Array<{ company: string | null, number: string | null, url: string | null }> } | null, userErrors: Array<{ field: Array<string> | null, message: string }> } | null };
+
+export type JobStatusQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type JobStatusQuery = { job: { id: string, done: boolean } | null };
+
+export type OrderCancelMutationVariables = Exact<{
+  orderId: string | number;
+  reason: OrderCancelReason;
+  restock: boolean;
+  notifyCustomer?: boolean | null | undefined;
+  staffNote?: string | null | undefined;
+  refundMethod?: OrderCancelRefundMethodInput | null | undefined;
+}>;
+
+
+export type OrderCancelMutation = { orderCancel: { job: { id: string, done: boolean } | null, orderCancelUserErrors: Array<{ field: Array<string> | null, message: string, code: OrderCancelUserErrorCode | null }> } | null };
 
 export type OrderContextQueryVariables = Exact<{
   id: string | number;

@@ -463,3 +463,28 @@ export const FULFILLMENT_TRACKING_UPDATE_MUTATION = `#graphql
     }
   }
 `;
+
+export const ORDER_CANCEL_MUTATION = `#graphql
+  mutation OrderCancel($orderId: ID!, $reason: OrderCancelReason!, $restock: Boolean!, $notifyCustomer: Boolean, $staffNote: String, $refundMethod: OrderCancelRefundMethodInput) {
+    orderCancel(orderId: $orderId, reason: $reason, restock: $restock, notifyCustomer: $notifyCustomer, staffNote: $staffNote, refundMethod: $refundMethod) {
+      job {
+        id
+        done
+      }
+      orderCancelUserErrors {
+        field
+        message
+        code
+      }
+    }
+  }
+`;
+
+export const JOB_QUERY = `#graphql
+  query JobStatus($id: ID!) {
+    job(id: $id) {
+      id
+      done
+    }
+  }
+`;

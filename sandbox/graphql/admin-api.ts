@@ -88,7 +88,7 @@ export function createAdminApi(options: AdminApiOptions): AdminApi {
   const store = options.store;
   let resolvers: ResolverMap = {};
   const bulk = new BulkOperations({ store, schema, resolvers: () => resolvers, options: options.bulk });
-  resolvers = { ...createDefaultResolvers(), ...bulk.resolvers(), ...orderMutationResolvers(schema.getMutationType()?.name ?? "Mutation"), ...(options.resolvers ?? {}) };
+  resolvers = { ...createDefaultResolvers(), ...bulk.resolvers(), ...orderMutationResolvers(schema.getMutationType()?.name ?? "Mutation", schema.getQueryType()?.name ?? "QueryRoot"), ...(options.resolvers ?? {}) };
   const buckets = new Map<string, LeakyBucket>();
   // Clients send the same few documents over and over; parsing and validating against
   // the 3 MB schema is the expensive part, so remember the outcome per query text.

@@ -175,3 +175,19 @@ describe("fulfillmentTrackingInfoUpdate", () => {
     expect((await ctx.run(UPDATE, { id: fulfillment.id, tracking: { company: "UPS" } })).data.fulfillmentTrackingInfoUpdate.userErrors).toEqual([{ field: ["trackingInfoInput"], message: "Tracking needs a number or a URL" }]);
   });
 });
+
+describe("orderCancel", () => {
+  const CANCEL = `mutation($id: ID!) { orderCancel(orderId: $id, reason: CUSTOMER, restock: true, notifyCustomer: true, staffNote: "Asked by phone") {
+    job { id done } orderCancelUserErrors { code field message } } }`;
+
+  it("cancels through a job that reports done, and refuses a second cancel", async () => {
+    const order = ctx.store.orders(SHOP).find((o) => o.cancelledAt === null && o.fulfillments.length === 0) as OrderRecord;
+    const { data } = await ctx.run(CANCEL, { id: order.id });
+    expect(data.orderCancel.orderCancelUserErrors).toEqual([]);
+    const job = await ctx.run(`query($id: ID!) { job(id: $id) { id done } }`, { id: data.orderCancel.job.id });
+    expect(job.data.job).toEqual({ id: data.orderCancel.job.id, done: true });
+    expect(order.cancelledAt).not.toBeNull();
+    const again = await ctx.run(CANCEL, { id: order.id });
+    expect(again.data.orderCancel).toEqual({ job: null, orderCancelUserErrors: [{ code: "INVALID", field: ["orderId"], message: "Order has already been cancelled" }] });
+  });
+});

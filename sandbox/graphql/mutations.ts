@@ -10,6 +10,8 @@
  *   refundCreate(input) @idempotent(key)   refunds/create, order_transactions/create, orders/updated
  *   discountCodeBasicCreate(basicCodeDiscount)   a code for everyone or for given customers
  *   fulfillmentTrackingInfoUpdate(fulfillmentId, trackingInfoInput, notifyCustomer)   fulfillments/update, orders/updated
+ *   orderCancel(orderId, reason, restock, ...)   returns a Job (done at once; job(id:) resolves it);
+ *                                refunds what was paid (the change API's cancel), orders/cancelled
  */
 import { createHash } from "node:crypto";
 import { GraphQLError, Kind, valueFromASTUntyped, type GraphQLResolveInfo } from "graphql";
@@ -66,12 +68,15 @@ function idempotencyKey(info: GraphQLResolveInfo): string | null {
 
 const fingerprint = (value: unknown) => createHash("sha256").update(JSON.stringify(value)).digest("hex");
 
-export function orderMutationResolvers(mutation: string): Record<string, FieldResolver> {
+export function orderMutationResolvers(mutation: string, query = "QueryRoot"): Record<string, FieldResolver> {
   /** domain + key -> the refund it created and the input it was created with. */
   const refundsByKey = new Map<string, { hash: string; orderId: string; refundId: string }>();
   /** domain -> discount nodes created through discountCodeBasicCreate, by lowercased code. */
   const discounts = new Map<string, Map<string, Record<string, unknown>>>();
   let discountIds = 1000;
+  /** Asynchronous work Shopify answers with a Job (orderCancel): done once the change applied. */
+  const jobs = new Map<string, { id: string; done: boolean }>();
+  let jobIds = 5000;
 
   return {
     [`${mutation}.tagsAdd`]: (_source, args: Args, ctx) => {
@@ -156,6 +161,24 @@ export function orderMutationResolvers(mutation: string): Record<string, FieldRe
       );
       return { fulfillment: errors.length ? null : order.fulfillments.find((fulfillment) => fulfillment.id === fulfillmentId), userErrors: errors };
     },
+
+    [`${mutation}.orderCancel`]: (_source, args: Args, ctx) => {
+      const order = findOrder(ctx, args["orderId"]);
+      const refuse = (code: string, field: string[], message: string) => ({ job: null, jobResult: null, orderCancelUserErrors: [{ code, field, message }], userErrors: [{ field, message }] });
+      if (!order) return refuse("NOT_FOUND", ["orderId"], "Order does not exist");
+      try {
+        changeOrder(ctx.store, ctx.domain, order.id, { type: "cancel", reason: args["reason"] as never, staffNote: typeof args["staffNote"] === "string" ? args["staffNote"] : undefined });
+      } catch (error) {
+        if (error instanceof OrderChangeError) return refuse("INVALID", ["orderId"], error.message);
+        throw error;
+      }
+      // Shopify cancels in the background; the sandbox applies it at once and reports the job done.
+      const job = { id: `gid://shopify/Job/${++jobIds}`, done: true };
+      jobs.set(`${ctx.domain}|${job.id}`, job);
+      return { job, jobResult: null, orderCancelUserErrors: [], userErrors: [] };
+    },
+
+    [`${query}.job`]: (_source, args: Args, ctx) => jobs.get(`${ctx.domain}|${String(args["id"])}`) ?? null,
 
     [`${mutation}.refundCreate`]: (_source, args: Args, ctx, info) => {
       const key = idempotencyKey(info);
