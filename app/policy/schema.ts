@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { isDecimal, toMicros } from "../lib/money";
-import { POLICY_ACTIONS } from "./catalog";
+import { POLICY_ACTIONS, POLICY_ACTION_BY_TYPE } from "./catalog";
 
 export interface ActionPolicyForm {
   enabled: boolean;
@@ -55,12 +55,35 @@ export const ZActionPolicyForm = z
   });
 
 const ACTION_TYPES = POLICY_ACTIONS.map((info) => info.actionType) as [string, ...string[]];
+const MONEY_FIELDS = ["maxAmount", "maxPercentage", "approvalThreshold"] as const;
+
+/**
+ * Amount and percentage caps and approval thresholds mean something only for actions that move
+ * money (catalog `money: true`); anywhere else they would be stored and never applied. Keyed like
+ * the zod errors (`policies.<actionType>.<field>`) so the page shows them beside their fields.
+ */
+export function moneyFieldErrors(policies: Record<string, Pick<ActionPolicyForm, (typeof MONEY_FIELDS)[number] | "approvalMode">>): Record<string, string[]> {
+  const fields: Record<string, string[]> = {};
+  for (const [actionType, form] of Object.entries(policies)) {
+    const info = POLICY_ACTION_BY_TYPE.get(actionType);
+    if (!info || info.money) continue;
+    for (const field of MONEY_FIELDS) if (form[field]) fields[`policies.${actionType}.${field}`] = ["Only actions that move money take amount limits"];
+    if (form.approvalMode === "above_amount") fields[`policies.${actionType}.approvalMode`] = ["Only actions that move money can need approval above an amount"];
+  }
+  return fields;
+}
 
 export const ZPolicyUpdate = z
   .object({
     policies: z.record(z.enum(ACTION_TYPES, { errorMap: () => ({ message: "Unknown action type" }) }), ZActionPolicyForm),
   })
-  .strict();
+  .strict()
+  .superRefine((update, ctx) => {
+    // Reported with the other field errors in one answer, not after them.
+    for (const [path, messages] of Object.entries(moneyFieldErrors(update.policies))) {
+      for (const message of messages) ctx.addIssue({ code: "custom", path: path.split("."), message });
+    }
+  });
 
 export const ZSimulateInput = z
   .object({

@@ -7,7 +7,7 @@ import type { Actor } from "../audit/types";
 import { AppError } from "../lib/app-error";
 import { percentOf } from "../lib/money";
 import type { RequestContext } from "../lib/route.server";
-import { ROLE_BY_KEY } from "../rbac/permissions";
+import { ALL_PERMISSIONS, ROLE_BY_KEY, type RoleKey } from "../rbac/permissions";
 import { ACTION_REGISTRY } from "../actions/registry.server";
 import { decideActionPolicy } from "./decide-action-policy.server";
 import type { z } from "zod";
@@ -25,13 +25,18 @@ export async function simulatePolicy(ctx: RequestContext, input: z.infer<typeof 
   const action = ACTION_REGISTRY.get(input.actionType);
   const permission = action?.permission ?? `actions.${input.actionType}`;
   if (input.actor.type === "staff") {
-    const staff = await ctx.db.staffMember.findUnique({ where: { id: input.actor.staffId }, select: { id: true, firstName: true, lastName: true, roleKey: true, active: true, accountOwner: true } });
+    const staff = await ctx.db.staffMember.findUnique({ where: { id: input.actor.staffId }, select: { id: true, shopifyUserId: true, firstName: true, lastName: true, roleKey: true, active: true, accountOwner: true } });
     if (!staff) throw new AppError("VALIDATION", "No such staff member in this store", { fields: { "actor.staffId": ["Choose a staff member of this store"] } });
-    const role = ROLE_BY_KEY.get(staff.accountOwner ? "owner" : (staff.roleKey as never));
-    actor = { type: "staff", id: staff.id, label: [staff.firstName, staff.lastName].filter(Boolean).join(" ") || "Staff member" };
-    const permitted = Boolean(role?.permissions.includes(permission as never));
-    const reason = !staff.active ? "they are deactivated in this store" : permitted ? null : `the ${role?.name ?? staff.roleKey} role does not have the ${permission} permission`;
-    rbac = { applies: true, allowed: reason === null, permission, role: role?.name ?? staff.roleKey, reason };
+    // The role as enforcement resolves it (app/staff/resolve-staff.server.ts): the shop's own Role
+    // row, the catalog only for a role the shop lacks, and every permission for the owner.
+    const roleKey = staff.accountOwner ? "owner" : staff.roleKey;
+    const row = await ctx.db.role.findUnique({ where: { shopId_key: { shopId: ctx.shop.id, key: roleKey } }, select: { name: true, permissions: true } });
+    const definition = ROLE_BY_KEY.get(roleKey as RoleKey);
+    const roleName = row?.name ?? definition?.name ?? roleKey;
+    const granted: readonly string[] = roleKey === "owner" ? ALL_PERMISSIONS : (row?.permissions ?? definition?.permissions ?? []);
+    actor = { type: "staff", id: staff.id, label: [staff.firstName, staff.lastName].filter(Boolean).join(" ") || `Staff ${staff.shopifyUserId}` };
+    const reason = !staff.active && !staff.accountOwner ? "they are deactivated in this store" : granted.includes(permission) ? null : `the ${roleName} role does not have the ${permission} permission`;
+    rbac = { applies: true, allowed: reason === null, permission, role: roleName, reason };
   } else {
     actor = { type: input.actor.type, id: `simulated-${input.actor.type}`, label: input.actor.label };
     // Workflows and agents have no role: the store policy is what binds them.
@@ -51,7 +56,10 @@ export async function simulatePolicy(ctx: RequestContext, input: z.infer<typeof 
     requiresConfirmation: decision.requiresConfirmation,
     requiresApproval: decision.requiresApproval,
     rule: !rbac.allowed ? `${actor.label} may not run it: ${rbac.reason}` : decision.rule,
+    /** The runner's refusal code: its role (FORBIDDEN), the store switch (POLICY_DENIED) or a limit (LIMIT_EXCEEDED). */
+    code: !rbac.allowed ? ("FORBIDDEN" as const) : decision.code,
     policyRule: decision.rule,
+    policyCode: decision.code,
   };
 }
 

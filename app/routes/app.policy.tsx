@@ -19,7 +19,8 @@ export const loader = ({ request }: LoaderFunctionArgs) =>
     return {
       settings,
       staff: staff.map((member) => ({ id: member.id, name: [member.firstName, member.lastName].filter(Boolean).join(" ") || "Staff member", role: member.roleKey })),
-      exampleOrder: recentOrder?.name ?? "#1001",
+      // null: no order imported yet, so the simulator has nothing to weigh amounts against.
+      exampleOrder: recentOrder?.name ?? null,
       myStaffId: ctx.staff.id,
     };
   });
@@ -166,8 +167,8 @@ export default function PolicyPage() {
   );
 }
 
-function Simulator(props: { actions: Array<{ value: string; label: string }>; staff: Array<{ id: string; name: string; role: string }>; exampleOrder: string; myStaffId: string; currencyCode: string }) {
-  const [order, setOrder] = useState(props.exampleOrder);
+function Simulator(props: { actions: Array<{ value: string; label: string }>; staff: Array<{ id: string; name: string; role: string }>; exampleOrder: string | null; myStaffId: string; currencyCode: string }) {
+  const [order, setOrder] = useState(props.exampleOrder ?? "");
   const [actionType, setActionType] = useState("process_refund");
   const [amount, setAmount] = useState("");
   const [percentage, setPercentage] = useState("");
@@ -201,6 +202,11 @@ function Simulator(props: { actions: Array<{ value: string; label: string }>; st
         <Text as="p" tone="subdued">
           Would this be allowed? Uses the saved policy, exactly as the action runner does.
         </Text>
+        {props.exampleOrder === null ? (
+          <Banner tone="info" title="No orders yet">
+            <p>The simulator weighs amounts against an order of this store. Orders appear here once they are imported from Shopify.</p>
+          </Banner>
+        ) : null}
         <TextField label="Order" autoComplete="off" value={order} onChange={setOrder} error={errors.order?.join(" ")} />
         <Select label="Action" options={props.actions} value={actionType} onChange={setActionType} error={errors.actionType?.join(" ")} />
         <TextField label={`Amount (${props.currencyCode})`} autoComplete="off" value={amount} onChange={setAmount} error={errors.amount?.join(" ")} placeholder="e.g. 120.00" />
@@ -213,7 +219,7 @@ function Simulator(props: { actions: Array<{ value: string; label: string }>; st
           error={errors["actor.staffId"]?.join(" ")}
         />
         <Box>
-          <Button onClick={simulate} loading={busy}>
+          <Button onClick={simulate} loading={busy} disabled={order.trim() === ""}>
             Simulate
           </Button>
         </Box>
