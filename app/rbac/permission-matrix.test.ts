@@ -46,6 +46,7 @@ import { action as approveAction } from "../routes/app.approvals.$id.approve";
 import { loader as approvalsLoader } from "../routes/app.approvals._index";
 import { loader as policyLoader } from "../routes/app.policy";
 import { action as updatePolicyAction } from "../routes/app.policy.update";
+import { action as simulatePolicyAction } from "../routes/app.policy.simulate";
 import { action as denyAction } from "../routes/app.approvals.$id.deny";
 import { createTicket } from "../tickets/create-ticket.server";
 import { ROLES, type Permission, type RoleKey } from "./permissions";
@@ -239,6 +240,12 @@ const ENDPOINTS: Endpoint[] = [
     name: "POST /app/policy/update (no change)",
     permission: "policy.manage",
     invoke: (userId) => call(() => updatePolicyAction({ request: matrixPost("/app/policy/update", userId, { policies: {} }), params: {}, context: {} })),
+  },
+  {
+    name: "POST /app/policy/simulate",
+    permission: "policy.view",
+    invoke: (userId) =>
+      call(() => simulatePolicyAction({ request: matrixPost("/app/policy/simulate", userId, { order: orderId, actionType: "process_refund", amount: "1.00", actor: { type: "agent", label: "Matrix" } }), params: {}, context: {} })),
   },
   {
     name: "POST /app/approvals/:id/approve",
