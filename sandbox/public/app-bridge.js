@@ -235,6 +235,11 @@
     origin: issuer,
   };
 
+  // <ui-save-bar> adds no nodes until shown, and the app calls its hide() as soon as it mounts:
+  // defined now, as Shopify's synchronous script does, so a page opened directly (a reload)
+  // finds an upgraded element instead of failing with "hide is not a function".
+  defineSaveBar();
+
   // Touch the document only once React has hydrated it: nodes added earlier would make the
   // server HTML and the client tree disagree.
   function afterHydration() {
