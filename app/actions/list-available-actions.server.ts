@@ -13,7 +13,7 @@ export interface AvailableAction {
   permission: string;
   /** Shopify actions are governed by the store policy; internal ones are not. */
   shopify: boolean;
-  policy: { enabled: boolean; requiresConfirmation: boolean; approval: "off" | "always" | "above_amount" } | null;
+  policy: { enabled: boolean; requiresConfirmation: boolean; approval: "off" | "always" | "above_amount"; approvalThreshold: string | null } | null;
 }
 
 /**
@@ -34,7 +34,7 @@ export async function listAvailableActions(ctx: RequestContext, kind: ActionTarg
         permitted: ctx.role.permissions.has(action.permission),
         permission: action.permission,
         shopify: Boolean(action.perform),
-        policy: rule ? { enabled: rule.enabled, requiresConfirmation: rule.requiresConfirmation, approval: rule.approvalMode } : null,
+        policy: rule ? { enabled: rule.enabled, requiresConfirmation: rule.requiresConfirmation, approval: rule.approvalMode, approvalThreshold: rule.approvalThreshold } : null,
       };
     });
   const staff = await ctx.db.staffMember.findMany({
@@ -52,6 +52,18 @@ export async function listAvailableActions(ctx: RequestContext, kind: ActionTarg
     : [];
   const approvals = held.length ? await ctx.db.approvalRequest.findMany({ where: { runId: { in: held.map((run) => run.id) } }, select: { runId: true, preview: true, reason: true, expiresAt: true } }) : [];
   const approvalByRun = new Map(approvals.map((approval) => [approval.runId, approval]));
+  // A run held for confirmation has no ApprovalRequest: its preview and rule are on the audit row
+  // written when it was held, so a reload shows the same modal as the first answer did.
+  const waitingForConfirmation = held.filter((run) => run.status === "pending_confirmation").map((run) => run.id);
+  const confirmations = waitingForConfirmation.length
+    ? await ctx.db.auditLog.findMany({ where: { entityType: "Run", entityId: { in: waitingForConfirmation }, action: "action.confirmation_requested" }, select: { entityId: true, metadata: true } })
+    : [];
+  const heldFacts = new Map<string, { preview: string | null; rule: string | null }>(
+    confirmations.map((row) => {
+      const metadata = (row.metadata ?? {}) as { preview?: unknown; rule?: unknown };
+      return [row.entityId ?? "", { preview: typeof metadata.preview === "string" ? metadata.preview : null, rule: typeof metadata.rule === "string" ? metadata.rule : null }];
+    }),
+  );
   return {
     actions,
     assignees: staff.map((member) => ({ id: member.id, name: [member.firstName, member.lastName].filter(Boolean).join(" ") || "Staff member" })),
@@ -60,8 +72,8 @@ export async function listAvailableActions(ctx: RequestContext, kind: ActionTarg
       type: run.type,
       label: ACTION_REGISTRY.get(run.type)?.label ?? run.type,
       status: run.status as "pending_confirmation" | "pending_approval",
-      preview: approvalByRun.get(run.id)?.preview ?? null,
-      rule: approvalByRun.get(run.id)?.reason ?? null,
+      preview: approvalByRun.get(run.id)?.preview ?? heldFacts.get(run.id)?.preview ?? null,
+      rule: approvalByRun.get(run.id)?.reason ?? heldFacts.get(run.id)?.rule ?? null,
       expiresAt: approvalByRun.get(run.id)?.expiresAt.toISOString() ?? null,
     })),
   };

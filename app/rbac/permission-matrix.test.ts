@@ -48,6 +48,7 @@ import { loader as policyLoader } from "../routes/app.policy";
 import { action as updatePolicyAction } from "../routes/app.policy.update";
 import { action as simulatePolicyAction } from "../routes/app.policy.simulate";
 import { action as denyAction } from "../routes/app.approvals.$id.deny";
+import { action as confirmRunAction } from "../routes/app.action-center.runs.$id.confirm";
 import { createTicket } from "../tickets/create-ticket.server";
 import { ROLES, type Permission, type RoleKey } from "./permissions";
 
@@ -256,6 +257,16 @@ const ENDPOINTS: Endpoint[] = [
     },
   },
   {
+    // Only the requester may confirm, so each caller confirms a tag_order of their own; the
+    // permission checked is the action's (a role that lost it cannot confirm what it asked for).
+    name: "POST /app/action-center/runs/:id/confirm (own tag_order)",
+    permission: "actions.tag_order",
+    invoke: async (userId) => {
+      const id = await heldForConfirmation(userId);
+      return call(() => confirmRunAction({ request: matrixPost(`/app/action-center/runs/${id}/confirm`, userId, {}), params: { id }, context: {} }));
+    },
+  },
+  {
     name: "POST /app/approvals/:id/deny",
     permission: "approvals.decide",
     invoke: async (userId) => {
@@ -357,6 +368,14 @@ async function pendingApproval(): Promise<string> {
     data: { runId: run.id, actionType: "lookup_order", reason: "Matrix", preview: "Matrix look-up", requestedByType: "system", expiresAt: new Date(Date.now() + 3_600_000), orderId } as Prisma.ApprovalRequestUncheckedCreateInput,
   });
   return request.id;
+}
+
+/** A tag_order on the matrix order held for the caller's confirmation, as holdRun leaves one. */
+async function heldForConfirmation(userId: number): Promise<string> {
+  const staff = await prisma.staffMember.findFirstOrThrow({ where: { shopId, shopifyUserId: String(userId) } });
+  const actor = { type: "staff" as const, id: staff.id, label: "Matrix requester" };
+  const run = await createRun({ db: scopedDb(shopId), type: "tag_order", input: { target: { kind: "order", id: orderId }, input: { tags: ["matrix-confirmed"] } }, actor, correlationId: "matrix-confirm", status: "pending_confirmation", orderId });
+  return run.id;
 }
 
 /** A fresh open exception (a failed create_task on the matrix ticket), as the runner leaves one. */

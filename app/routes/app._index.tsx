@@ -114,8 +114,8 @@ const STATUS_FIGURES = [
 ] as const;
 
 function ActionCenterSection({ summary }: { summary: ActionCenterSummary }) {
-  const { tickets, exceptions, runs } = summary;
-  if (!tickets && !exceptions && !runs) return null;
+  const { tickets, exceptions, approvals, runs } = summary;
+  if (!tickets && !exceptions && !approvals && !runs) return null;
   const waiting = tickets ? tickets.byStatus.open + tickets.byStatus.pending + tickets.byStatus.on_hold : 0;
   return (
     <Layout>
@@ -170,6 +170,24 @@ function ActionCenterSection({ summary }: { summary: ActionCenterSummary }) {
                 </Text>
               ) : (
                 <CountLink label="Open" noun="exceptions" count={exceptions.open} url="/app/exceptions?status=open" tone="critical" />
+              )}
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+      ) : null}
+      {approvals ? (
+        <Layout.Section variant="oneThird">
+          <Card>
+            <BlockStack gap="300">
+              <Text as="h3" variant="headingMd">
+                Approvals
+              </Text>
+              {approvals.pending === 0 ? (
+                <Text as="p" tone="subdued">
+                  Nothing waits for approval.
+                </Text>
+              ) : (
+                <CountLink label="Waiting" noun="approvals" count={approvals.pending} url="/app/approvals?status=pending" />
               )}
             </BlockStack>
           </Card>

@@ -20,20 +20,24 @@ export type WaitingStatus = (typeof WAITING_STATUSES)[number];
 export interface ActionCenterSummary {
   tickets: { byStatus: Record<WaitingStatus, number>; mine: number } | null;
   exceptions: { open: number } | null;
+  /** Requests waiting for a second person, for those who may decide them. */
+  approvals: { pending: number } | null;
   runs: Array<{ id: string; type: string; status: string; createdAt: string }> | null;
 }
 
 export async function getActionCenterSummary({ db, staffId, permissions }: GetActionCenterSummaryOptions): Promise<ActionCenterSummary> {
-  const [tickets, exceptions, runs] = await Promise.all([
+  const [tickets, exceptions, approvals, runs] = await Promise.all([
     permissions.has("tickets.view") ? ticketCounts(db, staffId) : null,
     permissions.has("exceptions.view") ? db.actionException.count({ where: { status: "open" } }).then((open) => ({ open })) : null,
+    // Read-only: a request past its expiry is not pending even before the inbox closes it.
+    permissions.has("approvals.decide") ? db.approvalRequest.count({ where: { status: "pending", expiresAt: { gt: new Date() } } }).then((pending) => ({ pending })) : null,
     permissions.has("runs.view")
       ? db.run
           .findMany({ orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 5, select: { id: true, type: true, status: true, createdAt: true } })
           .then((rows) => rows.map((row) => ({ ...row, createdAt: row.createdAt.toISOString() })))
       : null,
   ]);
-  return { tickets, exceptions, runs };
+  return { tickets, exceptions, approvals, runs };
 }
 
 async function ticketCounts(db: DbClient, staffId: string) {
