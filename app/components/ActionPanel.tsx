@@ -12,7 +12,7 @@ export interface PanelAction {
   permitted: boolean;
   permission: string;
   shopify?: boolean;
-  policy?: { enabled: boolean; requiresConfirmation: boolean; approval: string } | null;
+  policy?: { enabled: boolean; requiresConfirmation: boolean; approval: string; approvalThreshold?: string | null } | null;
 }
 
 /** A run the store policy held: waiting for the requester's confirmation or for an approval. */
@@ -164,7 +164,7 @@ function CreateTaskForm({ target, assignees }: Pick<ActionPanelProps, "target" |
 type FormValues = Record<string, string | boolean>;
 
 interface CatalogForm {
-  fields: Array<{ name: string; label: string; kind: "text" | "multiline" | "checkbox" | "fulfillment"; helpText?: string }>;
+  fields: Array<{ name: string; label: string; kind: "text" | "multiline" | "checkbox" | "fulfillment" | "select"; helpText?: string; options?: Array<{ label: string; value: string }> }>;
   initial: FormValues;
   submit: string;
   toInput: (values: FormValues) => unknown;
@@ -208,6 +208,30 @@ const CATALOG_FORMS: Record<string, CatalogForm> = {
     submit: "Send tracking",
     toInput: (values) => ({ fulfillmentId: text(values, "fulfillmentId"), company: text(values, "company"), number: text(values, "number"), url: text(values, "url") }),
   },
+  cancel_order: {
+    fields: [
+      {
+        name: "reason",
+        label: "Cancellation reason",
+        kind: "select",
+        options: [
+          { label: "Choose a reason", value: "" },
+          { label: "Customer changed or cancelled the order", value: "CUSTOMER" },
+          { label: "Payment declined", value: "DECLINED" },
+          { label: "Fraudulent order", value: "FRAUD" },
+          { label: "Items unavailable", value: "INVENTORY" },
+          { label: "Staff error", value: "STAFF" },
+          { label: "Other", value: "OTHER" },
+        ],
+      },
+      { name: "restock", label: "Restock the items", kind: "checkbox" },
+      { name: "notifyCustomer", label: "Email the customer", kind: "checkbox" },
+      { name: "staffNote", label: "Staff note (optional)", kind: "text", helpText: "Kept on the order in Shopify; the customer does not see it." },
+    ],
+    initial: { reason: "", restock: true, notifyCustomer: true, staffNote: "" },
+    submit: "Cancel order",
+    toInput: (values) => ({ reason: text(values, "reason"), restock: values.restock !== false, notifyCustomer: values.notifyCustomer !== false, staffNote: text(values, "staffNote") }),
+  },
   process_refund: {
     fields: [
       { name: "amount", label: "Refund amount", kind: "text", helpText: "To the original payment method." },
@@ -219,6 +243,16 @@ const CATALOG_FORMS: Record<string, CatalogForm> = {
     toInput: (values) => ({ amount: text(values, "amount"), note: text(values, "note"), notify: values.notify !== false }),
   },
 };
+
+/** What the store policy will ask before this action runs, so nobody is surprised by a modal. */
+function policyHint(action: PanelAction): string | null {
+  const policy = action.policy;
+  if (!policy) return null;
+  const confirm = policy.requiresConfirmation ? "You confirm it before it runs" : "It runs at once";
+  if (policy.approval === "always") return "A second staff member with approvals.decide must approve it before it runs (store policy).";
+  if (policy.approval === "above_amount" && policy.approvalThreshold) return `${confirm}; above ${policy.approvalThreshold} a second staff member must approve it (store policy).`;
+  return policy.requiresConfirmation ? `${confirm} (store policy).` : null;
+}
 
 /** Field errors for a form field, including nested ones (tags.0, tags.1 ...). */
 const fieldError = (fields: Record<string, string[]>, name: string) =>
@@ -249,9 +283,16 @@ function ShopifyActionForm({ target, action, onHeld, fulfillments }: { target: A
         <Text as="p" tone="subdued">
           {action.description}
         </Text>
+        {policyHint(action) ? (
+          <Text as="p" tone="subdued">
+            {policyHint(action)}
+          </Text>
+        ) : null}
         {form.fields.map((field) =>
           field.kind === "checkbox" ? (
             <Checkbox key={field.name} label={field.label} checked={values[field.name] !== false} onChange={set(field.name)} />
+          ) : field.kind === "select" ? (
+            <Select key={field.name} label={field.label} options={field.options ?? []} value={text(values, field.name)} onChange={set(field.name)} error={fieldError(fields, field.name)} />
           ) : field.kind === "fulfillment" ? (
             <Select
               key={field.name}

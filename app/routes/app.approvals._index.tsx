@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useLoaderData, useRevalidator, useSearchParams } from "@remix-run/react";
+import { Link, useLoaderData, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
 import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
-import { Badge, type BadgeProps, BlockStack, Button, Card, IndexTable, InlineStack, Modal, Page, Pagination, Text, TextField } from "@shopify/polaris";
+import { Badge, type BadgeProps, Banner, BlockStack, Button, Card, IndexTable, InlineStack, Modal, Page, Pagination, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import { ACTION_REGISTRY } from "../actions/registry.server";
 import { listApprovals, type ApprovalRow } from "../approvals/list-approvals.server";
@@ -24,6 +24,11 @@ export const loader = ({ request }: LoaderFunctionArgs) =>
     return { ...(await listApprovals(ctx.db, parsed.filters, ctx.actor, ctx.correlationId)), error: null as ErrorBody["error"] | null, actionTypes };
   });
 
+/** What approving did, kept on the page (a toast alone would vanish before it is read). */
+type Outcome = { tone: "success" | "critical"; title: string; message: string; runId: string | null; exception: boolean };
+
+const amountOf = (row: ApprovalRow) => (row.amount ? `${row.amount}${row.currencyCode ? ` ${row.currencyCode}` : ""}` : "—");
+
 const STATUS_TONES: Record<string, BadgeProps["tone"]> = { pending: "attention", approved: "success", denied: "critical", expired: undefined, cancelled: undefined };
 
 export default function Approvals() {
@@ -32,18 +37,50 @@ export default function Approvals() {
   const error = "error" in loaded ? loaded.error : null;
   const shopify = useAppBridge();
   const revalidator = useRevalidator();
+  const navigation = useNavigation();
   const [params] = useSearchParams();
   const [busy, setBusy] = useState<string | null>(null);
+  const [approving, setApproving] = useState<ApprovalRow | null>(null);
+  const [approveNote, setApproveNote] = useState("");
+  const [approveError, setApproveError] = useState<string | undefined>();
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [denying, setDenying] = useState<ApprovalRow | null>(null);
   const [note, setNote] = useState("");
   const [noteError, setNoteError] = useState<string | undefined>();
 
-  async function approve(row: ApprovalRow) {
+  function closeApprove() {
+    setApproving(null);
+    setApproveNote("");
+    setApproveError(undefined);
+  }
+
+  async function approve() {
+    const row = approving;
+    if (!row) return;
     setBusy(row.id);
-    const result = await postJson<{ summary: string }>(`/app/approvals/${row.id}/approve`, {});
+    const result = await postJson<{ summary: string; run: { id: string } }>(`/app/approvals/${row.id}/approve`, approveNote.trim() ? { note: approveNote } : {});
     setBusy(null);
-    if (result.ok) shopify.toast.show(`Approved: ${result.body.summary}`);
-    else shopify.toast.show(result.error?.details?.exceptionId ? `Approved, but the action failed: it is waiting in Exceptions` : `Not approved: ${result.message}`, { isError: true });
+    if (!result.ok && result.error?.fields?.note) {
+      setApproveError(result.error.fields.note.join(", "));
+      return;
+    }
+    closeApprove();
+    if (result.ok) {
+      shopify.toast.show(`Approved: ${result.body.summary}`);
+      setOutcome({ tone: "success", title: `Approved: ${row.actionLabel}`, message: result.body.summary, runId: result.body.run.id, exception: false });
+    } else {
+      const details = result.error?.details as { exceptionId?: string; runId?: string } | undefined;
+      // Approved and executed, but Shopify (or the network) refused: the run failed into an
+      // exception, where it can be retried once the cause is fixed.
+      shopify.toast.show(details?.exceptionId ? "Approved, but the action failed: it is waiting in Exceptions" : `Not approved: ${result.message}`, { isError: true });
+      setOutcome({
+        tone: "critical",
+        title: details?.exceptionId ? `Approved, but ${row.actionLabel} failed` : `Not approved: ${row.actionLabel}`,
+        message: result.message,
+        runId: details?.runId ?? null,
+        exception: Boolean(details?.exceptionId),
+      });
+    }
     revalidator.revalidate();
   }
 
@@ -72,6 +109,17 @@ export default function Approvals() {
     <Page fullWidth>
       <TitleBar title="Approvals" />
       <BlockStack gap="400">
+        {outcome ? (
+          <Banner tone={outcome.tone} title={outcome.title} onDismiss={() => setOutcome(null)}>
+            <BlockStack gap="100">
+              <p>{outcome.message}</p>
+              <InlineStack gap="300">
+                {outcome.runId ? <Link to={`/app/runs/${outcome.runId}`}>Open the run</Link> : null}
+                {outcome.exception ? <Link to="/app/exceptions?status=open">Retry it from Exceptions</Link> : null}
+              </InlineStack>
+            </BlockStack>
+          </Banner>
+        ) : null}
         <Card>
           <FilterBar
             errors={error?.fields ?? {}}
@@ -86,6 +134,7 @@ export default function Approvals() {
             resourceName={{ singular: "approval request", plural: "approval requests" }}
             itemCount={rows.length}
             selectable={false}
+            loading={navigation.state === "loading" || revalidator.state === "loading"}
             emptyState={
               <div style={{ padding: "var(--p-space-600)", textAlign: "center" }}>
                 <Text as="p" tone="subdued">
@@ -93,7 +142,7 @@ export default function Approvals() {
                 </Text>
               </div>
             }
-            headings={[{ title: "Requested" }, { title: "Action" }, { title: "What it does" }, { title: "Why approval" }, { title: "By" }, { title: "On" }, { title: "Expires" }, { title: "Status" }, { title: "Decide" }]}
+            headings={[{ title: "Requested" }, { title: "Action" }, { title: "What it does" }, { title: "Amount", alignment: "end" }, { title: "Why approval" }, { title: "By" }, { title: "On" }, { title: "Expires" }, { title: "Status" }, { title: "Decide" }]}
           >
             {rows.map((row, index) => (
               <IndexTable.Row id={row.id} key={row.id} position={index}>
@@ -105,6 +154,11 @@ export default function Approvals() {
                   <div style={{ maxWidth: 320, whiteSpace: "normal" }}>
                     <Text as="span">{row.preview}</Text>
                   </div>
+                </IndexTable.Cell>
+                <IndexTable.Cell>
+                  <Text as="span" alignment="end" numeric>
+                    {amountOf(row)}
+                  </Text>
                 </IndexTable.Cell>
                 <IndexTable.Cell>
                   <div style={{ maxWidth: 280, whiteSpace: "normal" }}>
@@ -138,7 +192,7 @@ export default function Approvals() {
                     </Text>
                   ) : row.status === "pending" ? (
                     <InlineStack gap="200" wrap={false}>
-                      <Button size="slim" variant="primary" loading={busy === row.id} onClick={() => void approve(row)} accessibilityLabel={`Approve ${row.actionLabel} requested by ${row.requestedBy}`}>
+                      <Button size="slim" variant="primary" loading={busy === row.id} onClick={() => setApproving(row)} accessibilityLabel={`Approve ${row.actionLabel} requested by ${row.requestedBy}`}>
                         Approve
                       </Button>
                       <Button size="slim" tone="critical" onClick={() => setDenying(row)} accessibilityLabel={`Deny ${row.actionLabel} requested by ${row.requestedBy}`}>
@@ -155,6 +209,23 @@ export default function Approvals() {
           <Pagination hasPrevious={params.has("cursor")} previousURL={`?${firstParams}`} hasNext={!!nextCursor} nextURL={`?${nextParams}`} label="Approval pages" />
         </InlineStack>
       </BlockStack>
+      <Modal
+        open={approving !== null}
+        onClose={closeApprove}
+        title={`Approve: ${approving?.actionLabel ?? ""}`}
+        primaryAction={{ content: "Approve and run", onAction: () => void approve(), loading: busy === approving?.id }}
+        secondaryActions={[{ content: "Back", onAction: closeApprove }]}
+      >
+        <Modal.Section>
+          <BlockStack gap="300">
+            <Text as="p">{approving?.preview}</Text>
+            <Text as="p" tone="subdued">
+              Requested by {approving?.requestedBy}. Why approval: {approving?.reason}. It runs at once, as their action, with you recorded as the approver.
+            </Text>
+            <TextField label="Approval note (optional)" value={approveNote} onChange={setApproveNote} autoComplete="off" multiline={2} error={approveError} />
+          </BlockStack>
+        </Modal.Section>
+      </Modal>
       <Modal
         open={denying !== null}
         onClose={() => setDenying(null)}

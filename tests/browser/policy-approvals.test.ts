@@ -174,6 +174,7 @@ describe("action policy, confirmation and approval in the browser", () => {
 
     await nav(mia, "Approvals");
     await mia.getByRole("button", { name: "Approve Process refund requested by Olivia Owner" }).click();
+    await mia.getByRole("dialog", { name: "Approve: Process refund" }).getByRole("button", { name: "Approve and run" }).click();
     await lastToast(mia).getByText(`Approved: Refunded 12.00`, { exact: false }).waitFor();
     await screenshot(mia, "approvals-approved");
 
