@@ -17,7 +17,7 @@ import { createHash } from "node:crypto";
 import { GraphQLError, Kind, valueFromASTUntyped, type GraphQLResolveInfo } from "graphql";
 import { OrderChangeError, changeOrder, type OrderChange } from "../changes";
 
-import type { OrderRecord } from "../store/types";
+import type { OrderCancelReason, OrderRecord } from "../store/types";
 import type { Args, FieldResolver, RequestContext } from "./resolvers";
 
 interface UserError {
@@ -167,7 +167,7 @@ export function orderMutationResolvers(mutation: string, query = "QueryRoot"): R
       const refuse = (code: string, field: string[], message: string) => ({ job: null, jobResult: null, orderCancelUserErrors: [{ code, field, message }], userErrors: [{ field, message }] });
       if (!order) return refuse("NOT_FOUND", ["orderId"], "Order does not exist");
       try {
-        changeOrder(ctx.store, ctx.domain, order.id, { type: "cancel", reason: args["reason"] as never, staffNote: typeof args["staffNote"] === "string" ? args["staffNote"] : undefined });
+        changeOrder(ctx.store, ctx.domain, order.id, { type: "cancel", reason: args["reason"] as OrderCancelReason, staffNote: typeof args["staffNote"] === "string" ? args["staffNote"] : undefined });
       } catch (error) {
         if (error instanceof OrderChangeError) return refuse("INVALID", ["orderId"], error.message);
         throw error;
