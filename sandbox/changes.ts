@@ -48,14 +48,21 @@ import type {
   RefundLineItemRecord,
   RefundRecord,
   RefundShippingLineRecord,
+  ReturnLineItemRecord,
+  ReturnReason,
+  ReturnRecord,
 } from "./store/types";
-import { fulfillmentPayload, orderPayload, refundPayload, transactionPayload } from "./webhook-payloads";
+import { fulfillmentPayload, orderPayload, refundPayload, returnPayload, transactionPayload } from "./webhook-payloads";
 
 export type OrderChange =
   | { type: "addTag"; tag: string }
   /** orderUpdate's note (null clears it) and tags (replace the list). */
   | { type: "setNote"; note: string | null }
   | { type: "setTags"; tags: string[] }
+  /** orderUpdate's shippingAddress: overwrites the address and the open fulfillment orders' destination. */
+  | { type: "setShippingAddress"; address: ShippingAddressInput }
+  /** returnCreate: an OPEN return of fulfilled units that are neither refunded nor in another return. */
+  | { type: "createReturn"; lines: ReturnLineInput[] }
   /** fulfillmentTrackingInfoUpdate: replaces a fulfillment's tracking; `notify` emails the customer. */
   | { type: "updateTracking"; fulfillmentId: string; company: string | null; number: string | null; url: string | null; notify: boolean }
   | { type: "markPaid" }
@@ -78,6 +85,27 @@ export type OrderChange =
 
 export type OrderChangeType = OrderChange["type"];
 
+/** MailingAddressInput as orderUpdate takes it (the non-deprecated fields). */
+export interface ShippingAddressInput {
+  firstName?: string | null;
+  lastName?: string | null;
+  company?: string | null;
+  address1?: string | null;
+  address2?: string | null;
+  city?: string | null;
+  provinceCode?: string | null;
+  zip?: string | null;
+  countryCode?: string | null;
+  phone?: string | null;
+}
+
+export interface ReturnLineInput {
+  fulfillmentLineItemId: string;
+  quantity: number;
+  returnReason?: ReturnReason | null;
+  returnReasonNote?: string | null;
+}
+
 export interface OrderChangeResult {
   order: OrderRecord;
   /** The webhook events published for the change, in order. Empty when nothing changed. */
@@ -93,6 +121,8 @@ export class OrderChangeError extends Error {
   constructor(
     readonly code: "NOT_FOUND" | "INVALID",
     message: string,
+    /** The input field Shopify would name in its userError, when there is one. */
+    readonly field: string[] | null = null,
   ) {
     super(message);
     this.name = "OrderChangeError";
@@ -128,6 +158,12 @@ export function changeOrder(store: SandboxStore, domain: string, orderId: string
       break;
     case "updateTracking":
       topics = writer.updateTracking(change);
+      break;
+    case "setShippingAddress":
+      topics = writer.setShippingAddress(change.address);
+      break;
+    case "createReturn":
+      topics = writer.createReturn(change.lines);
       break;
     case "markPaid":
       topics = writer.markPaid();
@@ -226,6 +262,40 @@ function remainingUnits(order: OrderRecord, lineId: Gid): number {
   let units = 0;
   for (const fo of order.fulfillmentOrders) for (const item of fo.lineItems) if (item.lineItem.__ref === lineId) units += item.remainingQuantity;
   return units;
+}
+
+/** Units of a fulfillment line item in returns that still count (not declined or cancelled). */
+function unitsInReturns(order: OrderRecord, fulfillmentLineItemId: Gid): number {
+  let units = 0;
+  for (const ret of order.returns) {
+    if (ret.status === "CANCELED" || ret.status === "DECLINED") continue;
+    for (const item of ret.returnLineItems) if (item.fulfillmentLineItem.__ref === fulfillmentLineItemId) units += item.quantity;
+  }
+  return units;
+}
+
+/** Units of a line item in returns not yet closed: not refunded yet, but spoken for. */
+function openReturnUnits(order: OrderRecord, lineId: Gid): number {
+  const items = new Set(order.fulfillments.flatMap((f) => f.fulfillmentLineItems.filter((item) => item.lineItem.__ref === lineId).map((item) => item.id)));
+  let units = 0;
+  for (const ret of order.returns) {
+    if (ret.status !== "OPEN" && ret.status !== "REQUESTED") continue;
+    for (const item of ret.returnLineItems) if (items.has(item.fulfillmentLineItem.__ref)) units += item.quantity;
+  }
+  return units;
+}
+
+/**
+ * What returnCreate accepts for one fulfillment line item: units that were delivered by a
+ * successful fulfillment, are not in another return, and whose line is not refunded (a closed
+ * return's units are refunded, so they leave through the line's current quantity).
+ */
+export function returnableUnits(order: OrderRecord, fulfillmentLineItemId: Gid): number {
+  const fulfillment = order.fulfillments.find((f) => f.status === "SUCCESS" && f.fulfillmentLineItems.some((item) => item.id === fulfillmentLineItemId));
+  const item = fulfillment?.fulfillmentLineItems.find((candidate) => candidate.id === fulfillmentLineItemId);
+  const line = item ? order.lineItems.find((candidate) => candidate.id === item.lineItem.__ref) : undefined;
+  if (!item || !line) return 0;
+  return Math.max(0, Math.min(item.quantity - unitsInReturns(order, item.id), line.currentQuantity - openReturnUnits(order, line.id)));
 }
 
 function shippingTaxOf(order: OrderRecord): number {
@@ -552,6 +622,128 @@ class OrderWriter {
     const store = this.store;
     const domain = this.domain;
     return [{ topic: "fulfillments/update", payload: () => fulfillmentPayload(store, domain, order, fulfillment) }];
+  }
+
+  setShippingAddress(input: ShippingAddressInput): string[] | null {
+    const at = (field: string) => ["input", "shippingAddress", field];
+    const clean = (value: string | null | undefined) => (typeof value === "string" && value.trim() !== "" ? value.trim() : null);
+    const countryCode = clean(input.countryCode)?.toUpperCase() ?? null;
+    for (const field of ["address1", "city"] as const) {
+      if (!clean(input[field])) throw new OrderChangeError("INVALID", `${field === "address1" ? "Address" : "City"} can't be blank`, at(field));
+    }
+    if (!countryCode) throw new OrderChangeError("INVALID", "Country can't be blank", at("countryCode"));
+    const country = COUNTRIES[countryCode];
+    const zip = clean(input.zip);
+    const pattern = POSTAL_CODES[countryCode];
+    if (pattern && (!zip || !pattern.test(zip))) throw new OrderChangeError("INVALID", `Enter a valid postal code for ${country?.name ?? countryCode}`, at("zip"));
+    const next = {
+      firstName: clean(input.firstName),
+      lastName: clean(input.lastName),
+      company: clean(input.company),
+      address1: clean(input.address1),
+      address2: clean(input.address2),
+      city: clean(input.city),
+      provinceCode: clean(input.provinceCode),
+      zip,
+      countryCode,
+      phone: clean(input.phone),
+    };
+    const current = this.order.shippingAddress;
+    if (current && (Object.keys(next) as Array<keyof typeof next>).every((key) => (key === "countryCode" ? current.countryCodeV2 : current[key]) === next[key])) return null;
+    this.touch({ action: "shipping_address_updated", message: `${ACTOR} updated the shipping address of this order.`, attributeToUser: true, author: ACTOR });
+    const province = country?.cities.find((city) => city.provinceCode !== null && city.provinceCode === next.provinceCode)?.province ?? next.provinceCode;
+    const name = [next.firstName, next.lastName].filter(Boolean).join(" ") || null;
+    const area = [next.city, next.provinceCode, next.zip].filter(Boolean).join(" ");
+    this.order.shippingAddress = {
+      __typename: "MailingAddress",
+      id: current?.id ?? this.newId("MailingAddress"),
+      ...next,
+      name,
+      province,
+      country: country?.name ?? countryCode,
+      countryCodeV2: countryCode,
+      formatted: [next.company, next.address1, next.address2, area, country?.name ?? countryCode].filter((line): line is string => Boolean(line)),
+      formattedArea: [next.city, province, country?.name ?? countryCode].filter(Boolean).join(", "),
+      coordinatesValidated: false,
+      latitude: null,
+      longitude: null,
+      timeZone: country?.timeZone ?? null,
+    };
+    const billing = this.order.billingAddress;
+    this.order.billingAddressMatchesShippingAddress = Boolean(billing && billing.address1 === next.address1 && billing.zip === next.zip && billing.countryCodeV2 === countryCode);
+    // Shopify re-routes what has not shipped yet: the open fulfillment orders' destination.
+    for (const fo of this.order.fulfillmentOrders) {
+      if (fo.status === "CLOSED" || fo.status === "CANCELLED" || !fo.destination) continue;
+      fo.destination = { ...fo.destination, firstName: next.firstName, lastName: next.lastName, company: next.company, address1: next.address1, address2: next.address2, city: next.city, province, zip: next.zip, countryCode, phone: next.phone };
+      fo.updatedAt = this.at;
+    }
+    return [];
+  }
+
+  createReturn(lines: ReturnLineInput[]): Array<string | EventSpec> {
+    const order = this.order;
+    const at = (index: number, field: string) => ["returnInput", "returnLineItems", String(index), field];
+    if (!Array.isArray(lines) || lines.length === 0) throw new OrderChangeError("INVALID", "Return line items can't be blank", ["returnInput", "returnLineItems"]);
+    const wanted = new Map<Gid, number>();
+    for (const [index, line] of lines.entries()) {
+      const fulfilled = order.fulfillments.some((f) => f.status === "SUCCESS" && f.fulfillmentLineItems.some((item) => item.id === line.fulfillmentLineItemId));
+      if (!fulfilled) throw new OrderChangeError("NOT_FOUND", "Fulfillment line item does not exist or was not fulfilled on this order", at(index, "fulfillmentLineItemId"));
+      if (!Number.isInteger(line.quantity) || line.quantity <= 0) throw new OrderChangeError("INVALID", "Quantity must be greater than 0", at(index, "quantity"));
+      if (typeof line.returnReasonNote === "string" && line.returnReasonNote.length > 255) throw new OrderChangeError("INVALID", "Return reason note is too long (maximum is 255 characters)", at(index, "returnReasonNote"));
+      const units = (wanted.get(line.fulfillmentLineItemId) ?? 0) + line.quantity;
+      const returnable = returnableUnits(order, line.fulfillmentLineItemId);
+      if (units > returnable) throw new OrderChangeError("INVALID", `Quantity ${units} is greater than the returnable quantity (${returnable})`, at(index, "quantity"));
+      wanted.set(line.fulfillmentLineItemId, units);
+    }
+    const units = sum(lines.map((line) => line.quantity));
+    const name = `${order.name}-R${order.returns.length + 1}`;
+    this.touch({ action: "return_created", message: `${ACTOR} created return ${name} for ${units} item${units === 1 ? "" : "s"}.`, attributeToUser: true, author: ACTOR });
+    const items: ReturnLineItemRecord[] = lines.map((line) => {
+      const fulfillmentLine = order.fulfillments.flatMap((f) => f.fulfillmentLineItems).find((item) => item.id === line.fulfillmentLineItemId) as FulfillmentLineItemRecord;
+      const lineItem = order.lineItems.find((candidate) => candidate.id === fulfillmentLine.lineItem.__ref) as LineItemRecord;
+      const money = lineMoney(lineItem);
+      return {
+        __typename: "ReturnLineItem",
+        id: this.newId("ReturnLineItem"),
+        fulfillmentLineItem: ref(fulfillmentLine.id),
+        quantity: line.quantity,
+        processableQuantity: line.quantity,
+        processedQuantity: 0,
+        unprocessedQuantity: line.quantity,
+        refundableQuantity: line.quantity,
+        refundedQuantity: 0,
+        returnReason: line.returnReason ?? "UNKNOWN",
+        returnReasonNote: line.returnReasonNote ?? "",
+        returnReasonDefinition: null,
+        customerNote: null,
+        withCodeDiscountedTotalPriceSet: moneyBag(unitsShare(money.afterAll, money.quantity, 0, line.quantity), this.currency),
+        restockingFee: null,
+        totalWeight: { __typename: "Weight", unit: "GRAMS", value: lineItem.weight.value * line.quantity },
+      };
+    });
+    const record: ReturnRecord = {
+      __typename: "Return",
+      id: this.newId("Return"),
+      name,
+      status: "OPEN",
+      order: ref(order.id),
+      returnLineItems: items,
+      refunds: [],
+      transactions: [],
+      totalQuantity: units,
+      returnShippingFees: [],
+      decline: null,
+      createdAt: this.at,
+      requestApprovedAt: this.at,
+      closedAt: null,
+    };
+    order.returns.push(record);
+    this.store.index(this.domain, record);
+    for (const item of items) this.store.index(this.domain, item);
+    order.returnStatus = order.returns.some((ret) => ret.status === "REQUESTED") ? "RETURN_REQUESTED" : "IN_PROGRESS";
+    // returnCreate makes the return already approved (OPEN): Shopify reports it as returns/approve.
+    const shop = this.store.requireShop(this.domain).shop;
+    return [{ topic: "returns/approve", payload: () => returnPayload(record, order, shop) }];
   }
 
   markPaid(): string[] {
@@ -902,6 +1094,23 @@ class OrderWriter {
 }
 
 const MANUAL = { gateway: "manual", formatted: "Manual", manual: true } as const;
+
+/** Postal code formats Shopify checks for the demo store's countries (a subset of its rules). */
+const POSTAL_CODES: Readonly<Record<string, RegExp>> = {
+  DE: /^\d{5}$/,
+  FR: /^\d{5}$/,
+  IT: /^\d{5}$/,
+  ES: /^\d{5}$/,
+  AT: /^\d{4}$/,
+  BE: /^\d{4}$/,
+  CH: /^\d{4}$/,
+  AU: /^\d{4}$/,
+  NL: /^\d{4}\s?[A-Z]{2}$/i,
+  US: /^\d{5}(-\d{4})?$/,
+  CA: /^[A-Z]\d[A-Z]\s?\d[A-Z]\d$/i,
+  GB: /^[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}$/i,
+  JP: /^\d{3}-?\d{4}$/,
+};
 
 interface EventSpec {
   topic: string;

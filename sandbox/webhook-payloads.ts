@@ -17,6 +17,7 @@ import type {
   OrderRecord,
   OrderTransactionRecord,
   RefundRecord,
+  ReturnRecord,
   ShopRecord,
   TaxLineRecord,
 } from "./store/types";
@@ -192,6 +193,27 @@ export function transactionPayload(transaction: OrderTransactionRecord, order: O
     status: transaction.status.toLowerCase(),
     test: transaction.test,
     user_id: null,
+  };
+}
+
+/** A return as the returns/* topics carry it (the fields the app reads, and a few around them). */
+export function returnPayload(ret: ReturnRecord, order: OrderRecord, shop: ShopRecord): Json {
+  return {
+    id: numericId(ret.id),
+    admin_graphql_api_id: ret.id,
+    name: ret.name,
+    status: ret.status.toLowerCase(),
+    order: { id: numericId(order.id), admin_graphql_api_id: order.id },
+    total_return_line_items: ret.returnLineItems.length,
+    return_line_items: ret.returnLineItems.map((item) => ({
+      id: numericId(item.id),
+      admin_graphql_api_id: item.id,
+      fulfillment_line_item: { id: numericId(item.fulfillmentLineItem.__ref), admin_graphql_api_id: item.fulfillmentLineItem.__ref },
+      quantity: item.quantity,
+      return_reason: item.returnReason.toLowerCase(),
+      return_reason_note: item.returnReasonNote,
+    })),
+    created_at: restTimestamp(ret.createdAt, shop),
   };
 }
 

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { createOrder } from "../changes";
 import { bagMinor } from "../store/money";
 import { SandboxStore, type StoreEvent } from "../store/store";
 import type { OrderRecord } from "../store/types";
@@ -189,5 +190,85 @@ describe("orderCancel", () => {
     expect(order.cancelledAt).not.toBeNull();
     const again = await ctx.run(CANCEL, { id: order.id });
     expect(again.data.orderCancel).toEqual({ job: null, orderCancelUserErrors: [{ code: "INVALID", field: ["orderId"], message: "Order has already been cancelled" }] });
+  });
+});
+
+describe("orderUpdate shippingAddress", () => {
+  const UPDATE_ADDRESS = `mutation($input: OrderInput!) { orderUpdate(input: $input) {
+    order { id shippingAddress { name address1 city zip countryCodeV2 formatted } fulfillmentOrders(first: 5) { nodes { status destination { address1 city zip } } } }
+    userErrors { field message } } }`;
+  const address = { firstName: "Jana", lastName: "Krüger", address1: "Neue Straße 5", city: "Hamburg", zip: "20095", countryCode: "DE" };
+
+  it("overwrites the address, re-routes open fulfillment orders, and sends orders/updated once", async () => {
+    const order = ctx.store.orders(SHOP).find((o) => o.cancelledAt === null && o.fulfillments.length === 0 && o.fulfillmentOrders.some((fo) => fo.status === "OPEN")) as OrderRecord;
+    ctx.published.length = 0;
+    const { data } = await ctx.run(UPDATE_ADDRESS, { input: { id: order.id, shippingAddress: address } });
+    expect(data.orderUpdate.userErrors).toEqual([]);
+    expect(data.orderUpdate.order.shippingAddress).toMatchObject({ name: "Jana Krüger", address1: "Neue Straße 5", city: "Hamburg", zip: "20095", countryCodeV2: "DE" });
+    expect(data.orderUpdate.order.shippingAddress.formatted).toEqual(["Neue Straße 5", "Hamburg 20095", "Germany"]);
+    const open = data.orderUpdate.order.fulfillmentOrders.nodes.filter((fo: Json) => fo.status === "OPEN");
+    expect(open.length).toBeGreaterThan(0);
+    for (const fo of open) expect(fo.destination).toEqual({ address1: "Neue Straße 5", city: "Hamburg", zip: "20095" });
+    expect(ctx.published.map((event) => event.topic)).toEqual(["orders/updated"]);
+    expect(order.events.at(-1)?.action).toBe("shipping_address_updated");
+    // The same address again changes nothing and sends nothing.
+    ctx.published.length = 0;
+    expect((await ctx.run(UPDATE_ADDRESS, { input: { id: order.id, shippingAddress: address } })).data.orderUpdate.userErrors).toEqual([]);
+    expect(ctx.published).toEqual([]);
+  });
+
+  it("answers userErrors naming the field: blank street or city, no country, a postal code the country does not use", async () => {
+    const order = ctx.store.orders(SHOP)[7] as OrderRecord;
+    const before = structuredClone(order.shippingAddress);
+    const errors = async (shippingAddress: Record<string, unknown>) => (await ctx.run(UPDATE_ADDRESS, { input: { id: order.id, shippingAddress } })).data.orderUpdate.userErrors;
+    expect(await errors({ ...address, address1: " " })).toEqual([{ field: ["input", "shippingAddress", "address1"], message: "Address can't be blank" }]);
+    expect(await errors({ ...address, city: "" })).toEqual([{ field: ["input", "shippingAddress", "city"], message: "City can't be blank" }]);
+    expect(await errors({ ...address, countryCode: undefined })).toEqual([{ field: ["input", "shippingAddress", "countryCode"], message: "Country can't be blank" }]);
+    expect(await errors({ ...address, zip: "2009" })).toEqual([{ field: ["input", "shippingAddress", "zip"], message: "Enter a valid postal code for Germany" }]);
+    expect(order.shippingAddress).toEqual(before);
+  });
+});
+
+describe("returnCreate", () => {
+  const RETURN_CREATE = `mutation($input: ReturnInput!) { returnCreate(returnInput: $input) {
+    return { id name status totalQuantity returnLineItems(first: 5) { nodes { quantity returnReason ... on ReturnLineItem { fulfillmentLineItem { id } } } } order { id returnStatus } }
+    userErrors { field message code } } }`;
+  /** A delivered order whose first fulfilled line has no refund and no return yet. */
+  const deliverable = () =>
+    ctx.store.orders(SHOP).find((o) => o.fulfillments.some((f) => f.status === "SUCCESS") && o.returns.length === 0 && o.refunds.length === 0 && o.cancelledAt === null) as OrderRecord;
+
+  it("opens a return of fulfilled units, sends returns/approve, and refuses more than is returnable", async () => {
+    const order = deliverable();
+    const item = order.fulfillments.find((f) => f.status === "SUCCESS")!.fulfillmentLineItems[0]!;
+    ctx.published.length = 0;
+    const { data } = await ctx.run(RETURN_CREATE, { input: { orderId: order.id, returnLineItems: [{ fulfillmentLineItemId: item.id, quantity: 1, returnReason: "DEFECTIVE", returnReasonNote: "Zip broke" }] } });
+    expect(data.returnCreate.userErrors).toEqual([]);
+    expect(data.returnCreate.return).toMatchObject({ name: `${order.name}-R1`, status: "OPEN", totalQuantity: 1, order: { id: order.id, returnStatus: "IN_PROGRESS" } });
+    expect(data.returnCreate.return.returnLineItems.nodes).toEqual([{ quantity: 1, returnReason: "DEFECTIVE", fulfillmentLineItem: { id: item.id } }]);
+    expect(ctx.published.map((event) => event.topic)).toEqual(["returns/approve", "orders/updated"]);
+    expect(ctx.published[0]!.payload).toMatchObject({ admin_graphql_api_id: data.returnCreate.return.id, status: "open", order: { admin_graphql_api_id: order.id } });
+
+    // What is in a return cannot be returned again.
+    const left = item.quantity - 1;
+    const again = await ctx.run(RETURN_CREATE, { input: { orderId: order.id, returnLineItems: [{ fulfillmentLineItemId: item.id, quantity: left + 1 }] } });
+    expect(again.data.returnCreate).toEqual({ return: null, userErrors: [{ field: ["returnInput", "returnLineItems", "0", "quantity"], message: `Quantity ${left + 1} is greater than the returnable quantity (${left})`, code: "INVALID" }] });
+    expect(order.returns).toHaveLength(1);
+  });
+
+  it("refuses an unfulfilled line, a refunded line, a zero quantity and an unknown order", async () => {
+    const unknown = await ctx.run(RETURN_CREATE, { input: { orderId: "gid://shopify/Order/3", returnLineItems: [] } });
+    expect(unknown.data.returnCreate.userErrors).toEqual([{ field: ["returnInput", "orderId"], message: "Order does not exist", code: "NOT_FOUND" }]);
+    const order = deliverable();
+    const item = order.fulfillments.find((f) => f.status === "SUCCESS")!.fulfillmentLineItems[0]!;
+    const zero = await ctx.run(RETURN_CREATE, { input: { orderId: order.id, returnLineItems: [{ fulfillmentLineItemId: item.id, quantity: 0 }] } });
+    expect(zero.data.returnCreate.userErrors).toEqual([{ field: ["returnInput", "returnLineItems", "0", "quantity"], message: "Quantity must be greater than 0", code: "INVALID" }]);
+    const foreign = await ctx.run(RETURN_CREATE, { input: { orderId: order.id, returnLineItems: [{ fulfillmentLineItemId: "gid://shopify/FulfillmentLineItem/1", quantity: 1 }] } });
+    expect(foreign.data.returnCreate.userErrors[0]).toMatchObject({ field: ["returnInput", "returnLineItems", "0", "fulfillmentLineItemId"], code: "NOT_FOUND" });
+    expect(order.returns).toHaveLength(0);
+    // Returned and refunded already: the units left through the closed return and the refund.
+    const { order: returned } = createOrder(ctx.store, SHOP, { archetype: "refunded_returned" });
+    const closed = returned.returns[0]!.returnLineItems[0]!;
+    const answer = await ctx.run(RETURN_CREATE, { input: { orderId: returned.id, returnLineItems: [{ fulfillmentLineItemId: closed.fulfillmentLineItem.__ref, quantity: 1 }] } });
+    expect(answer.data.returnCreate.userErrors[0].message).toMatch(/greater than the returnable quantity \(0\)/);
   });
 });

@@ -6,7 +6,8 @@
  * returns the first refund again, with a different input it is an error.
  *
  *   tagsAdd(id, tags)            orders/updated
- *   orderUpdate(input)           note, tags; orders/updated
+ *   orderUpdate(input)           note, tags, shippingAddress; orders/updated
+ *   returnCreate(returnInput)    an OPEN return of fulfilled, unrefunded units; returns/approve, orders/updated
  *   refundCreate(input) @idempotent(key)   refunds/create, order_transactions/create, orders/updated
  *   discountCodeBasicCreate(basicCodeDiscount)   a code for everyone or for given customers
  *   fulfillmentTrackingInfoUpdate(fulfillmentId, trackingInfoInput, notifyCustomer)   fulfillments/update, orders/updated
@@ -15,7 +16,7 @@
  */
 import { createHash } from "node:crypto";
 import { GraphQLError, Kind, valueFromASTUntyped, type GraphQLResolveInfo } from "graphql";
-import { OrderChangeError, changeOrder, type OrderChange } from "../changes";
+import { OrderChangeError, changeOrder, type OrderChange, type ReturnLineInput, type ShippingAddressInput } from "../changes";
 
 import type { OrderCancelReason, OrderRecord } from "../store/types";
 import type { Args, FieldResolver, RequestContext } from "./resolvers";
@@ -45,7 +46,7 @@ function apply(ctx: RequestContext, order: OrderRecord, changes: OrderChange[], 
     try {
       changeOrder(ctx.store, ctx.domain, order.id, change);
     } catch (error) {
-      if (error instanceof OrderChangeError) return [userError(field, error.message)];
+      if (error instanceof OrderChangeError) return [userError(error.field ?? field, error.message, error.field ? error.code : undefined)];
       throw error;
     }
   }
@@ -89,14 +90,15 @@ export function orderMutationResolvers(mutation: string, query = "QueryRoot"): R
     },
 
     [`${mutation}.orderUpdate`]: (_source, args: Args, ctx) => {
-      const input = args["input"] as { id: string; note?: string | null; tags?: string[]; [key: string]: unknown };
+      const input = args["input"] as { id: string; note?: string | null; tags?: string[]; shippingAddress?: ShippingAddressInput | null; [key: string]: unknown };
       const order = findOrder(ctx, input.id);
       if (!order) return { order: null, userErrors: [userError(["id"], "Order does not exist")] };
-      const unsupported = Object.keys(input).filter((key) => !["id", "note", "tags"].includes(key));
+      const unsupported = Object.keys(input).filter((key) => !["id", "note", "tags", "shippingAddress"].includes(key));
       if (unsupported.length) return { order: null, userErrors: [userError([unsupported[0] as string], `The sandbox does not support updating ${unsupported.join(", ")} yet`)] };
       const changes: OrderChange[] = [];
       if ("note" in input) changes.push({ type: "setNote", note: input.note ?? null });
       if (input.tags) changes.push({ type: "setTags", tags: input.tags });
+      if (input.shippingAddress) changes.push({ type: "setShippingAddress", address: input.shippingAddress });
       const errors = apply(ctx, order, changes, ["input"]);
       return { order: errors.length ? null : order, userErrors: errors };
     },
@@ -176,6 +178,18 @@ export function orderMutationResolvers(mutation: string, query = "QueryRoot"): R
       const job = { id: `gid://shopify/Job/${++jobIds}`, done: true };
       jobs.set(`${ctx.domain}|${job.id}`, job);
       return { job, jobResult: null, orderCancelUserErrors: [], userErrors: [] };
+    },
+
+    [`${mutation}.returnCreate`]: (_source, args: Args, ctx) => {
+      const input = args["returnInput"] as { orderId: string; returnLineItems: ReturnLineInput[]; exchangeLineItems?: unknown[]; returnShippingFee?: unknown };
+      const order = findOrder(ctx, input.orderId);
+      if (!order) return { return: null, userErrors: [{ field: ["returnInput", "orderId"], message: "Order does not exist", code: "NOT_FOUND" }] };
+      if (input.exchangeLineItems?.length || input.returnShippingFee) {
+        return { return: null, userErrors: [{ field: ["returnInput"], message: "The sandbox does not support exchanges or return shipping fees yet", code: "FEATURE_NOT_ENABLED" }] };
+      }
+      const before = order.returns.length;
+      const errors = apply(ctx, order, [{ type: "createReturn", lines: input.returnLineItems }], ["returnInput"]);
+      return { return: errors.length ? null : (order.returns[before] ?? null), userErrors: errors };
     },
 
     [`${query}.job`]: (_source, args: Args, ctx) => jobs.get(`${ctx.domain}|${String(args["id"])}`) ?? null,
