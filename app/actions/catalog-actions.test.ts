@@ -6,110 +6,23 @@
  * caps, the confirmation flow (exactly once), the approval flow (two-person rule, expiry,
  * deny), a Shopify userError -> exception -> retry, and a retry after a lost answer refunding once.
  */
-import { randomUUID } from "node:crypto";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { bagMinor } from "../../sandbox/store/money";
-import { SHOP_A, SHOP_B, startTestSandbox } from "../../tests/helpers/sandbox";
-import { adminDocumentRequest, adminFetchRequest, call } from "../../tests/helpers/shopify";
+import { describe, expect, it, vi } from "vitest";
+import { AGENT, MANAGER, OWNER, actionTestKit, type Json } from "../../tests/helpers/actions";
+import { SHOP_A, SHOP_B } from "../../tests/helpers/sandbox";
+import { adminFetchRequest, call } from "../../tests/helpers/shopify";
 import prisma from "../db.server";
 import { compareDecimal, fromMicros, toMicros } from "../lib/money";
-import { scopedDb } from "../lib/tenancy.server";
-import { ingestOrder } from "../orders/ingest-order.server";
-import type { SnapshotContent } from "../orders/build-snapshot";
-import { bumpPolicyVersion } from "../policy/load-policy.server";
-import { loader as homeLoader } from "../routes/app._index";
-import { action as orderActionRoute } from "../routes/app.action-center.orders.$id.actions.$type";
 import { action as cancelRoute } from "../routes/app.action-center.runs.$id.cancel";
 import { action as confirmRoute } from "../routes/app.action-center.runs.$id.confirm";
 import { action as approveRoute } from "../routes/app.approvals.$id.approve";
 import { action as denyRoute } from "../routes/app.approvals.$id.deny";
 import { loader as approvalsLoader } from "../routes/app.approvals._index";
-import { action as retryRoute } from "../routes/app.exceptions.$id.retry";
-import { offlineClient } from "../shopify/offline-client.server";
 import { applyDiscountAction } from "./apply-discount.server";
 import { processRefundAction } from "./process-refund.server";
 
-const sandbox = await startTestSandbox();
-
-const OWNER = 9001;
-const MANAGER = 9003;
-const AGENT = 9004;
-
-// Response bodies are dynamic JSON in these tests.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
-
-let shopId: string;
-let shopBId: string;
-const db = () => scopedDb(shopId);
-
-function post(path: string, body: unknown, options: { userId?: number; shop?: string; key?: boolean } = {}) {
-  const headers: Record<string, string> = { "Content-Type": "application/json" };
-  if (options.key !== false) headers["Idempotency-Key"] = `test-${randomUUID()}`;
-  return adminFetchRequest(path, { shop: options.shop ?? SHOP_A, userId: options.userId ?? OWNER, method: "POST", headers, body: JSON.stringify(body) });
-}
-
-function runAction(orderId: string, type: string, input: unknown, options: { userId?: number; shop?: string; query?: string } = {}) {
-  const request = post(`/app/action-center/orders/${orderId}/actions/${type}${options.query ?? ""}`, input, options);
-  return call<Json>(() => orderActionRoute({ request, params: { id: orderId, type }, context: {} } as ActionFunctionArgs));
-}
-
-const confirm = (runId: string, userId = OWNER) => call<Json>(() => confirmRoute({ request: post(`/app/action-center/runs/${runId}/confirm`, {}, { userId, key: false }), params: { id: runId }, context: {} } as ActionFunctionArgs));
-const cancel = (runId: string, userId = OWNER) => call<Json>(() => cancelRoute({ request: post(`/app/action-center/runs/${runId}/cancel`, {}, { userId, key: false }), params: { id: runId }, context: {} } as ActionFunctionArgs));
-const approve = (id: string, userId: number, note?: string) => call<Json>(() => approveRoute({ request: post(`/app/approvals/${id}/approve`, note ? { note } : {}, { userId, key: false }), params: { id }, context: {} } as ActionFunctionArgs));
-const deny = (id: string, userId: number, body: unknown) => call<Json>(() => denyRoute({ request: post(`/app/approvals/${id}/deny`, body, { userId, key: false }), params: { id }, context: {} } as ActionFunctionArgs));
-const retry = (id: string) => call<Json>(() => retryRoute({ request: post(`/app/exceptions/${id}/retry`, {}), params: { id }, context: {} } as ActionFunctionArgs));
-
-/** Imports a sandbox order into our database (what the webhook or the backfill would do). */
-async function importOrder(shopifyId: string, shop = SHOP_A): Promise<string> {
-  const id = shop === SHOP_A ? shopId : shopBId;
-  await ingestOrder({ db: scopedDb(id), client: await offlineClient(shop), shopifyId });
-  return (await scopedDb(id).order.findFirstOrThrow({ where: { shopifyId } })).id;
-}
-
-/**
- * A freshly placed, paid order with a customer and at least 30.00 to refund, imported. The
- * generator draws totals and guest checkouts at random: the tests need neither surprise.
- */
-async function newPaidOrder(): Promise<{ id: string; shopifyId: string }> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const { order } = await sandbox.createOrder(SHOP_A, { archetype: "paid_unfulfilled" });
-    if (!order.customer || bagMinor(order.netPaymentSet) < 3000) continue;
-    return { id: await importOrder(order.id as string), shopifyId: order.id as string };
-  }
-  throw new Error("the sandbox placed no suitable order in 20 attempts");
-}
-
-const sandboxOrder = (shopifyId: string) => sandbox.store.getOrder(SHOP_A, shopifyId)!;
-const latestSnapshot = async (orderId: string) => (await db().orderSnapshot.findFirstOrThrow({ where: { orderId }, orderBy: { version: "desc" } })).content as unknown as SnapshotContent;
-
-/** The store policy for one action, as the settings page would save it. */
-async function setPolicy(actionType: string, permission: { enabled: boolean; requiresConfirmation?: boolean; approvalMode?: string; approvalThreshold?: string | null; approvalExpiryHours?: number }, limits: Array<{ limitType: string; value?: string; maxCount?: number; windowHours?: number; perActor?: boolean }> = []) {
-  await db().$transaction(async (tx) => {
-    const data = { requiresConfirmation: false, approvalMode: "off", approvalThreshold: null, approvalExpiryHours: 24, ...permission };
-    await tx.actionPermission.upsert({ where: { shopId_actionType: { shopId, actionType } }, create: { actionType, ...data } as never, update: data });
-    await tx.actionLimit.deleteMany({ where: { actionType } });
-    for (const limit of limits) await tx.actionLimit.create({ data: { actionType, ...limit } as never });
-    await bumpPolicyVersion(tx, shopId);
-  });
-}
-
-beforeAll(async () => {
-  for (const shop of [SHOP_A, SHOP_B]) await call(() => homeLoader({ request: adminDocumentRequest("/app", { shop }), params: {}, context: {} }));
-  shopId = (await prisma.shop.findUniqueOrThrow({ where: { domain: SHOP_A } })).id;
-  shopBId = (await prisma.shop.findUniqueOrThrow({ where: { domain: SHOP_B } })).id;
-  for (const userId of [MANAGER, AGENT]) await call(() => homeLoader({ request: adminDocumentRequest("/app", { shop: SHOP_A, userId }), params: {}, context: {} }));
-  await prisma.staffMember.updateMany({ where: { shopId, shopifyUserId: String(MANAGER) }, data: { roleKey: "manager" } });
-  await prisma.staffMember.updateMany({ where: { shopId, shopifyUserId: String(AGENT) }, data: { roleKey: "agent" } });
-}, 120_000);
-
-afterEach(async () => {
-  vi.restoreAllMocks();
-  // This file runs far more actions per minute than the per-staff write limit allows a person
-  // (tested in app/ratelimit): start each test with a fresh window.
-  await prisma.rateLimitCounter.deleteMany({ where: { shopId } });
-});
+const kit = await actionTestKit();
+const { sandbox, db, post, runAction, confirm, cancel, approve, deny, retry, importOrder, newPaidOrder, sandboxOrder, latestSnapshot, setPolicy } = kit;
 
 describe("install defaults (seed 001)", () => {
   it("turns on look-ups and tracking, and turns off everything that moves money or goods", async () => {
@@ -174,9 +87,9 @@ describe("tag_order, add_order_note, lookup_order", () => {
     const bad = await runAction(order.id, "tag_order", { tags: ["a,b", ""] });
     expect(bad.status).toBe(400);
     expect(bad.body.error.fields).toMatchObject({ "tags.0": ["One tag per entry: no commas"], "tags.1": ["A tag can't be blank"] });
-    await prisma.staffMember.updateMany({ where: { shopId, shopifyUserId: String(AGENT) }, data: { roleKey: "support" } });
+    await prisma.staffMember.updateMany({ where: { shopId: kit.shopId, shopifyUserId: String(AGENT) }, data: { roleKey: "support" } });
     const denied = await runAction(order.id, "tag_order", { tags: ["x"] }, { userId: AGENT });
-    await prisma.staffMember.updateMany({ where: { shopId, shopifyUserId: String(AGENT) }, data: { roleKey: "agent" } });
+    await prisma.staffMember.updateMany({ where: { shopId: kit.shopId, shopifyUserId: String(AGENT) }, data: { roleKey: "agent" } });
     expect(denied.status).toBe(403);
     expect(denied.body.error.code).toBe("FORBIDDEN");
     expect(sandboxOrder(order.shopifyId).tags).not.toContain("x");

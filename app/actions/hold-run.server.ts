@@ -15,7 +15,7 @@ import { decisionBody } from "../policy/decision-body";
 import { createRun } from "../runs/create-run.server";
 import { writeTimeline } from "./perform-run.server";
 import type { ExecutionContext, PreparedAction } from "./run-action.server";
-import type { ActionDefinition, ActionTarget, ActionTargetKind } from "./types";
+import { auditedInput, type ActionDefinition, type ActionTarget, type ActionTargetKind } from "./types";
 
 export type HeldStatus = "pending_confirmation" | "pending_approval";
 const HOUR = 3_600_000;
@@ -42,7 +42,7 @@ export async function holdRun(exec: ExecutionContext, prepared: PreparedAction, 
         action: "action.confirmation_requested",
         entityType: "Run",
         entityId: run.id,
-        after: { actionType: action.type, target: { kind: target.kind, id: target.id }, input },
+        after: { actionType: action.type, target: { kind: target.kind, id: target.id }, input: auditedInput(action, input) },
         metadata: { preview, rule: decision.rule },
         correlationId: exec.correlationId,
       });

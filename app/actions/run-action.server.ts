@@ -27,7 +27,7 @@ import { holdRun } from "./hold-run.server";
 import { loadTarget } from "./load-target.server";
 import { performRun, writeTimeline } from "./perform-run.server";
 import { ACTION_REGISTRY } from "./registry.server";
-import type { ActionDefinition, ActionTarget, ActionTargetKind } from "./types";
+import { auditedInput, type ActionDefinition, type ActionTarget, type ActionTargetKind } from "./types";
 
 /** Each execution is a write someone may have to undo: a tighter limit than plain page writes. */
 export const ACTION_WRITE_LIMIT = { perStaff: 30, perShop: 300 };
@@ -111,7 +111,7 @@ function attemptedAudit(exec: ExecutionContext, prepared: PreparedAction, runId:
     action: "action.attempted",
     entityType: "Run",
     entityId: runId,
-    after: { actionType: action.type, target: { kind: target.kind, id: target.id }, input },
+    after: { actionType: action.type, target: { kind: target.kind, id: target.id }, input: auditedInput(action, input) },
     metadata: { preview: action.preview(target, input), rule: decision.rule, rootRunId: lineage.rootRunId, attempt: lineage.attempt, ...extra },
     correlationId: exec.correlationId,
   };

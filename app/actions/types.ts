@@ -73,6 +73,12 @@ export interface ActionDefinition<I = unknown> {
   input: ZodType<I, ZodTypeDef, unknown>;
   /** Checked before anything is written: a refusal here is a 4xx answer, not a run. */
   preconditions?: (target: ActionTarget, input: I) => string | null;
+  /**
+   * What the audit rows keep of the input, when it holds customer data (an address): the
+   * audit log is read by people without customers.pii and outlives a redaction request.
+   * Defaults to the input.
+   */
+  auditInput?: (input: I) => Record<string, unknown>;
   /** What running it would do, in words, for the confirmation UI and the preview endpoint. */
   preview: (target: ActionTarget, input: I) => string;
   /**
@@ -92,4 +98,9 @@ export interface ActionDefinition<I = unknown> {
 /** Keeps each definition's input type while the registry holds them side by side. */
 export function defineAction<I>(definition: ActionDefinition<I>): ActionDefinition<I> {
   return definition;
+}
+
+/** The input as audit rows keep it (see ActionDefinition.auditInput). */
+export function auditedInput(action: ActionDefinition<unknown>, input: unknown): unknown {
+  return action.auditInput ? action.auditInput(input) : input;
 }

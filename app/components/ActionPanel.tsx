@@ -1,9 +1,12 @@
 import { Link, useRevalidator } from "@remix-run/react";
 import { useAppBridge } from "@shopify/app-bridge-react";
-import { Banner, BlockStack, Button, Card, Checkbox, Divider, FormLayout, InlineStack, Modal, Select, Text, TextField } from "@shopify/polaris";
+import { Banner, BlockStack, Button, Card, Checkbox, Divider, FormLayout, InlineError, InlineStack, Modal, Select, Text, TextField } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import type { ErrorBody } from "../lib/app-error";
+import { COUNTRY_OPTIONS } from "../lib/countries";
 import { postJson } from "../lib/post-json";
+import type { SnapshotContent } from "../orders/build-snapshot";
+import { returnableItems, type ReturnableItems } from "../orders/returnable-items";
 
 export interface PanelAction {
   type: string;
@@ -32,8 +35,24 @@ export interface ActionPanelProps {
   held?: HeldRun[];
   /** Shopify actions need an order (a ticket without one offers only the internal actions). */
   hasOrder?: boolean;
-  /** The order's fulfillments from the snapshot, for send_tracking. */
-  fulfillments?: Array<{ id: string; name: string; status: string }>;
+  /** What the order's forms start from (send_tracking, update_address, initiate_return). */
+  order?: PanelOrder;
+}
+
+/** The facts of the order's snapshot that the Shopify action forms need. */
+export interface PanelOrder {
+  fulfillments: Array<{ id: string; name: string; status: string }>;
+  /** The address the address form starts from; null when masked (no customers.pii) or missing. */
+  address: Record<string, string | null> | null;
+  returnable: ReturnableItems;
+}
+
+export function panelOrder(context: SnapshotContent | null, piiMasked: boolean): PanelOrder {
+  return {
+    fulfillments: context?.fulfillments.map((f) => ({ id: f.id, name: f.name, status: f.status })) ?? [],
+    address: piiMasked ? null : (context?.shippingAddress ?? null),
+    returnable: returnableItems(context),
+  };
 }
 
 type HeldAnswer = { run: { id: string; status: HeldRun["status"] }; preview: string; decision: { rule: string }; approval: { id: string; expiresAt: string } | null };
@@ -164,11 +183,15 @@ function CreateTaskForm({ target, assignees }: Pick<ActionPanelProps, "target" |
 type FormValues = Record<string, string | boolean>;
 
 interface CatalogForm {
-  fields: Array<{ name: string; label: string; kind: "text" | "multiline" | "checkbox" | "fulfillment" | "select"; helpText?: string; options?: Array<{ label: string; value: string }> }>;
-  initial: FormValues;
+  fields: Array<{ name: string; label: string; kind: "text" | "multiline" | "checkbox" | "fulfillment" | "select" | "country" | "returnItems"; helpText?: string; options?: Array<{ label: string; value: string }> }>;
+  /** The values a form starts from (and returns to after a run), from the order when it needs it. */
+  initial: FormValues | ((order: PanelOrder) => FormValues);
   submit: string;
   toInput: (values: FormValues) => unknown;
 }
+
+/** Quantities to return are kept per fulfillment line item, under `return:<id>`. */
+const RETURN_KEY = "return:";
 
 const text = (values: FormValues, name: string) => String(values[name] ?? "");
 
@@ -232,6 +255,71 @@ const CATALOG_FORMS: Record<string, CatalogForm> = {
     submit: "Cancel order",
     toInput: (values) => ({ reason: text(values, "reason"), restock: values.restock !== false, notifyCustomer: values.notifyCustomer !== false, staffNote: text(values, "staffNote") }),
   },
+  update_address: {
+    fields: [
+      { name: "firstName", label: "Recipient first name", kind: "text" },
+      { name: "lastName", label: "Recipient last name", kind: "text" },
+      { name: "company", label: "Company (optional)", kind: "text" },
+      { name: "address1", label: "Street and house number", kind: "text" },
+      { name: "address2", label: "Apartment, suite, floor (optional)", kind: "text" },
+      { name: "zip", label: "Postal code", kind: "text" },
+      { name: "city", label: "City", kind: "text" },
+      { name: "provinceCode", label: "Region code (optional)", kind: "text", helpText: "State or province code where the country uses one, like CA or BY." },
+      { name: "countryCode", label: "Country", kind: "country" },
+      { name: "phone", label: "Phone for the carrier (optional)", kind: "text", helpText: "International format, like +49 30 1234567." },
+    ],
+    // Starts from the current address when the staff member may see it; the whole address is
+    // sent, since Shopify replaces it as a whole.
+    initial: ({ address }) => {
+      const [first = "", ...rest] = (address?.name ?? "").split(" ");
+      return {
+        firstName: first,
+        lastName: rest.join(" "),
+        company: "",
+        address1: address?.address1 ?? "",
+        address2: address?.address2 ?? "",
+        zip: address?.zip ?? "",
+        city: address?.city ?? "",
+        provinceCode: address?.provinceCode ?? "",
+        countryCode: address?.countryCode ?? "",
+        phone: address?.phone ?? "",
+      };
+    },
+    submit: "Update address",
+    toInput: (values) => Object.fromEntries(["firstName", "lastName", "company", "address1", "address2", "zip", "city", "provinceCode", "countryCode", "phone"].map((name) => [name, text(values, name)])),
+  },
+  initiate_return: {
+    fields: [
+      { name: "lineItems", label: "Items to return", kind: "returnItems" },
+      {
+        name: "reason",
+        label: "Return reason",
+        kind: "select",
+        options: [
+          { label: "Choose a reason", value: "" },
+          { label: "Damaged or defective", value: "DEFECTIVE" },
+          { label: "Not as described", value: "NOT_AS_DESCRIBED" },
+          { label: "Received the wrong item", value: "WRONG_ITEM" },
+          { label: "Size too small", value: "SIZE_TOO_SMALL" },
+          { label: "Size too large", value: "SIZE_TOO_LARGE" },
+          { label: "Colour", value: "COLOR" },
+          { label: "Style", value: "STYLE" },
+          { label: "Changed their mind", value: "UNWANTED" },
+          { label: "Other", value: "OTHER" },
+        ],
+      },
+      { name: "note", label: "Note on the return (optional)", kind: "text", helpText: "Kept on the return in Shopify." },
+    ],
+    initial: { reason: "", note: "" },
+    submit: "Start return",
+    toInput: (values) => ({
+      lineItems: Object.entries(values)
+        .filter(([key, quantity]) => key.startsWith(RETURN_KEY) && String(quantity).trim() !== "" && String(quantity).trim() !== "0")
+        .map(([key, quantity]) => ({ fulfillmentLineItemId: key.slice(RETURN_KEY.length), quantity: String(quantity).trim() })),
+      reason: text(values, "reason"),
+      note: text(values, "note"),
+    }),
+  },
   process_refund: {
     fields: [
       { name: "amount", label: "Refund amount", kind: "text", helpText: "To the original payment method." },
@@ -261,10 +349,53 @@ const fieldError = (fields: Record<string, string[]>, name: string) =>
     .flatMap(([, messages]) => messages)
     .join(", ") || undefined;
 
-function ShopifyActionForm({ target, action, onHeld, fulfillments }: { target: ActionPanelProps["target"]; action: PanelAction; onHeld: (held: HeldRun) => void; fulfillments: NonNullable<ActionPanelProps["fulfillments"]> }) {
+/** The shipped units still returnable, each with how many of them to return. */
+function ReturnItemsField({ returnable, values, set, error }: { returnable: ReturnableItems; values: FormValues; set: (name: string) => (value: string) => void; error?: string }) {
+  if (!returnable.complete) {
+    return (
+      <Banner tone="warning">
+        The shipped items of this order are not imported yet. Run <strong>Look up order</strong> first, then start the return.
+      </Banner>
+    );
+  }
+  if (returnable.items.length === 0) {
+    return (
+      <Text as="p" tone="subdued">
+        Nothing on this order can be returned: nothing shipped yet, or every shipped item was refunded or is in a return.
+      </Text>
+    );
+  }
+  return (
+    <BlockStack gap="200">
+      <Text as="p" variant="bodyMd" fontWeight="semibold">
+        Items to return
+      </Text>
+      {returnable.items.map((item) => (
+        <TextField
+          key={item.fulfillmentLineItemId}
+          label={`${item.title}${item.sku ? ` (${item.sku})` : ""}, ${item.fulfillmentName}: how many to return`}
+          type="number"
+          min={0}
+          max={item.quantity}
+          value={text(values, `${RETURN_KEY}${item.fulfillmentLineItemId}`)}
+          onChange={set(`${RETURN_KEY}${item.fulfillmentLineItemId}`)}
+          autoComplete="off"
+          helpText={`Up to ${item.quantity}`}
+        />
+      ))}
+      {error ? <InlineError message={error} fieldID="return-items" /> : null}
+    </BlockStack>
+  );
+}
+
+const NO_ORDER: PanelOrder = { fulfillments: [], address: null, returnable: { items: [], complete: true } };
+
+function ShopifyActionForm({ target, action, onHeld, order }: { target: ActionPanelProps["target"]; action: PanelAction; onHeld: (held: HeldRun) => void; order: PanelOrder }) {
   const form = CATALOG_FORMS[action.type] as CatalogForm;
   const runner = useActionRunner(target, action.type);
-  const [values, setValues] = useState<FormValues>(form.initial);
+  const initial = typeof form.initial === "function" ? form.initial(order) : form.initial;
+  const [values, setValues] = useState<FormValues>(initial);
+  const fulfillments = order.fulfillments;
   const fields = runner.failure?.error?.fields ?? {};
   const set = (name: string) => (value: string | boolean) => {
     setValues((current) => ({ ...current, [name]: value }));
@@ -276,7 +407,7 @@ function ShopifyActionForm({ target, action, onHeld, fulfillments }: { target: A
       aria-label={action.label}
       onSubmit={(event) => {
         event.preventDefault();
-        void runner.run(input, (held) => onHeld({ ...held, label: action.label })).then((ok) => ok && setValues(form.initial));
+        void runner.run(input, (held) => onHeld({ ...held, label: action.label })).then((ok) => ok && setValues(initial));
       }}
     >
       <FormLayout>
@@ -293,6 +424,10 @@ function ShopifyActionForm({ target, action, onHeld, fulfillments }: { target: A
             <Checkbox key={field.name} label={field.label} checked={values[field.name] !== false} onChange={set(field.name)} />
           ) : field.kind === "select" ? (
             <Select key={field.name} label={field.label} options={field.options ?? []} value={text(values, field.name)} onChange={set(field.name)} error={fieldError(fields, field.name)} />
+          ) : field.kind === "country" ? (
+            <Select key={field.name} label={field.label} options={[{ label: "Choose a country", value: "" }, ...COUNTRY_OPTIONS]} value={text(values, field.name)} onChange={set(field.name)} error={fieldError(fields, field.name)} />
+          ) : field.kind === "returnItems" ? (
+            <ReturnItemsField key={field.name} returnable={order.returnable} values={values} set={set} error={fieldError(fields, field.name) ?? fieldError(fields, "returnLineItems")} />
           ) : field.kind === "fulfillment" ? (
             <Select
               key={field.name}
@@ -410,9 +545,7 @@ function HeldRuns({ held, confirming, setConfirming }: { held: HeldRun[]; confir
  */
 const NO_HELD: HeldRun[] = [];
 
-const NO_FULFILLMENTS: NonNullable<ActionPanelProps["fulfillments"]> = [];
-
-export function ActionPanel({ target, actions, assignees, held = NO_HELD, hasOrder = true, fulfillments = NO_FULFILLMENTS }: ActionPanelProps) {
+export function ActionPanel({ target, actions, assignees, held = NO_HELD, hasOrder = true, order = NO_ORDER }: ActionPanelProps) {
   const createTask = actions.find((action) => action.type === "create_task");
   const shopifyActions = actions.filter((action) => action.shopify && action.permitted && action.policy?.enabled !== false && CATALOG_FORMS[action.type]);
   const unavailable = actions.filter((action) => !action.permitted);
@@ -444,7 +577,7 @@ export function ActionPanel({ target, actions, assignees, held = NO_HELD, hasOrd
               In Shopify
             </Text>
             <Select label="Order action" options={shopifyActions.map((action) => ({ label: action.label, value: action.type }))} value={selected} onChange={setSelected} />
-            {current ? <ShopifyActionForm key={current.type} target={target} action={current} onHeld={onHeld} fulfillments={fulfillments} /> : null}
+            {current ? <ShopifyActionForm key={current.type} target={target} action={current} onHeld={onHeld} order={order} /> : null}
           </>
         ) : null}
         {!hasOrder && actions.some((action) => action.shopify) ? (

@@ -43,10 +43,29 @@ export interface SnapshotContent {
     holds: Array<{ id: string; reason: string; notes: string | null }>;
     lineItems: Array<{ id: string; title: string; sku: string | null; quantity: number; remaining: number }>;
   }>;
-  fulfillments: Array<{ id: string; name: string; status: string; displayStatus: string | null; createdAt: string; deliveredAt: string | null; tracking: Array<{ company: string | null; number: string | null; url: string | null }> }>;
+  fulfillments: Array<{
+    id: string;
+    name: string;
+    status: string;
+    displayStatus: string | null;
+    createdAt: string;
+    deliveredAt: string | null;
+    tracking: Array<{ company: string | null; number: string | null; url: string | null }>;
+    /** What was shipped, per line item; null when not imported yet (the bulk backfill). */
+    lineItems?: Array<{ id: string; lineItemId: string; quantity: number }> | null;
+  }>;
   transactions: Array<{ id: string; kind: string; status: string; gateway: string | null; errorCode: string | null; amount: Money; createdAt: string }>;
   refunds: Array<{ id: string; createdAt: string | null; note: string | null; amount: Money }>;
-  returns: Array<{ id: string; name: string; status: string; createdAt: string; closedAt: string | null; quantity: number }>;
+  returns: Array<{
+    id: string;
+    name: string;
+    status: string;
+    createdAt: string;
+    closedAt: string | null;
+    quantity: number;
+    /** Units per fulfillment line item; null when not imported yet (the bulk backfill). */
+    lineItems?: Array<{ fulfillmentLineItemId: string; quantity: number }> | null;
+  }>;
 }
 
 export interface TimelineEventInput {
@@ -125,6 +144,7 @@ export function buildSnapshot(order: OrderContext): { content: SnapshotContent; 
           address2: order.shippingAddress.address2 ?? null,
           city: order.shippingAddress.city ?? null,
           province: order.shippingAddress.province ?? null,
+          provinceCode: order.shippingAddress.provinceCode ?? null,
           zip: order.shippingAddress.zip ?? null,
           country: order.shippingAddress.country ?? null,
           countryCode: order.shippingAddress.countryCodeV2 ?? null,
@@ -167,6 +187,7 @@ export function buildSnapshot(order: OrderContext): { content: SnapshotContent; 
       createdAt: fulfillment.createdAt,
       deliveredAt: fulfillment.deliveredAt ?? null,
       tracking: fulfillment.trackingInfo.map((info) => ({ company: info.company ?? null, number: info.number ?? null, url: info.url ?? null })),
+      lineItems: fulfillment.fulfillmentLineItems ? fulfillment.fulfillmentLineItems.nodes.map((item) => ({ id: item.id, lineItemId: item.lineItem.id, quantity: item.quantity ?? 0 })) : null,
     })),
     transactions: order.transactions.map((transaction) => ({
       id: transaction.id,
@@ -178,7 +199,17 @@ export function buildSnapshot(order: OrderContext): { content: SnapshotContent; 
       createdAt: transaction.processedAt ?? transaction.createdAt,
     })),
     refunds: order.refunds.map((refund) => ({ id: refund.id, createdAt: refund.createdAt ?? null, note: refund.note ?? null, amount: refund.totalRefundedSet.shopMoney })),
-    returns: order.returns.nodes.map((ret) => ({ id: ret.id, name: ret.name, status: ret.status, createdAt: ret.createdAt, closedAt: ret.closedAt ?? null, quantity: ret.totalQuantity })),
+    returns: order.returns.nodes.map((ret) => ({
+      id: ret.id,
+      name: ret.name,
+      status: ret.status,
+      createdAt: ret.createdAt,
+      closedAt: ret.closedAt ?? null,
+      quantity: ret.totalQuantity,
+      lineItems: ret.returnLineItems
+        ? ret.returnLineItems.nodes.flatMap((item) => (item.fulfillmentLineItem ? [{ fulfillmentLineItemId: item.fulfillmentLineItem.id, quantity: item.quantity }] : []))
+        : null,
+    })),
   };
 
   const number = /(\d+)/.exec(order.name)?.[1];

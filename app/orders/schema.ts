@@ -42,6 +42,7 @@ export const ZOrderContext = z.object({
       address2: z.string().nullish(),
       city: z.string().nullish(),
       province: z.string().nullish(),
+      provinceCode: z.string().nullish(),
       zip: z.string().nullish(),
       country: z.string().nullish(),
       countryCodeV2: z.string().nullish(),
@@ -91,6 +92,8 @@ export const ZOrderContext = z.object({
       inTransitAt: z.string().nullish(),
       deliveredAt: z.string().nullish(),
       trackingInfo: z.array(z.object({ company: z.string().nullish(), number: z.string().nullish(), url: z.string().nullish() })),
+      // Absent from the bulk backfill (its query can nest no deeper): single-order ingest fills it.
+      fulfillmentLineItems: nodes(z.object({ id: z.string(), quantity: z.number().nullable(), lineItem: z.object({ id: z.string() }) })).nullish(),
     }),
   ),
   transactions: z.array(
@@ -106,7 +109,17 @@ export const ZOrderContext = z.object({
     }),
   ),
   refunds: z.array(z.object({ id: z.string(), createdAt: z.string().nullish(), note: z.string().nullish(), totalRefundedSet: ZMoneyBag })),
-  returns: nodes(z.object({ id: z.string(), name: z.string(), status: z.string(), createdAt: z.string(), closedAt: z.string().nullish(), totalQuantity: z.number() })),
+  returns: nodes(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      status: z.string(),
+      createdAt: z.string(),
+      closedAt: z.string().nullish(),
+      totalQuantity: z.number(),
+      returnLineItems: nodes(z.object({ quantity: z.number(), fulfillmentLineItem: z.object({ id: z.string() }).nullish() })).nullish(),
+    }),
+  ),
   events: nodes(
     z.object({
       id: z.string(),

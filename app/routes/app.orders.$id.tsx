@@ -5,7 +5,7 @@ import { Badge, Banner, BlockStack, InlineStack, Layout, Page, Text } from "@sho
 import { useState } from "react";
 import { z } from "zod";
 import { listAvailableActions } from "../actions/list-available-actions.server";
-import { ActionPanel } from "../components/ActionPanel";
+import { ActionPanel, panelOrder } from "../components/ActionPanel";
 import { FinancialStatusBadge, FulfillmentStatusBadge, OrderContextPanel } from "../components/OrderContextPanel";
 import { OrderTimeline } from "../components/OrderTimeline";
 import { RouteError } from "../components/RouteError";
@@ -93,7 +93,7 @@ export default function OrderPage() {
         </Layout.Section>
         <Layout.Section variant="oneThird">
           <BlockStack gap="400">
-            <ActionPanel target={{ kind: "orders", id: order.id }} actions={actionPanel.actions} assignees={actionPanel.assignees} held={actionPanel.held} hasOrder fulfillments={context?.fulfillments.map((f) => ({ id: f.id, name: f.name, status: f.status })) ?? []} />
+            <ActionPanel target={{ kind: "orders", id: order.id }} actions={actionPanel.actions} assignees={actionPanel.assignees} held={actionPanel.held} hasOrder order={panelOrder(context, piiMasked)} />
             <OrderTimeline events={timeline} />
             <Text as="p" tone="subdued" variant="bodySm">
               Shopify id {order.shopifyId}

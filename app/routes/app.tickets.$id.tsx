@@ -5,7 +5,7 @@ import { Badge, Banner, BlockStack, Button, Card, InlineGrid, InlineStack, Layou
 import { useState, type ReactNode } from "react";
 import { z } from "zod";
 import { listAvailableActions } from "../actions/list-available-actions.server";
-import { ActionPanel, NoteComposer } from "../components/ActionPanel";
+import { ActionPanel, NoteComposer, panelOrder } from "../components/ActionPanel";
 import { FinancialStatusBadge, FulfillmentStatusBadge, OrderContextPanel } from "../components/OrderContextPanel";
 import { RouteError } from "../components/RouteError";
 import { TicketThread } from "../components/TicketThread";
@@ -188,7 +188,7 @@ export default function TicketPage() {
               assignees={actionPanel.assignees}
               held={actionPanel.held}
               hasOrder={order !== null}
-              fulfillments={context?.fulfillments.map((f) => ({ id: f.id, name: f.name, status: f.status })) ?? []}
+              order={panelOrder(context, piiMasked)}
             />
 
             <Card>

@@ -130,12 +130,25 @@ function isTransient(error: unknown): boolean {
 
 const backoff = (attempt: number) => Math.min(8000, 250 * 2 ** attempt);
 
-/** Mutation payloads report business failures in userErrors with HTTP 200: they are failures. */
-export function assertNoUserErrors(operation: string, payload: { userErrors?: Array<{ field?: string[] | null; message: string; code?: string | null }> } | null | undefined) {
+/**
+ * Mutation payloads report business failures in userErrors with HTTP 200: they are failures.
+ * `fieldPrefix` is the path of the action's input inside the mutation's (["input",
+ * "shippingAddress"]): without it the fields read as our own form's, so errors land beside them.
+ */
+export function assertNoUserErrors(
+  operation: string,
+  payload: { userErrors?: Array<{ field?: string[] | null; message: string; code?: string | null }> } | null | undefined,
+  fieldPrefix: string[] = [],
+) {
   const userErrors = payload?.userErrors ?? [];
   if (userErrors.length === 0) return;
   const fields: Record<string, string[]> = {};
-  for (const error of userErrors) (fields[error.field?.join(".") || "_"] ??= []).push(error.message);
+  const formField = (field: string[] | null | undefined) => {
+    if (!field?.length) return "_";
+    const inside = fieldPrefix.length > 0 && fieldPrefix.every((part, index) => field[index] === part);
+    return (inside ? field.slice(fieldPrefix.length) : field).join(".") || "_";
+  };
+  for (const error of userErrors) (fields[formField(error.field)] ??= []).push(error.message);
   throw new AppError("SHOPIFY_USER_ERROR", `Shopify refused ${operation}: ${userErrors.map((error) => error.message).join("; ")}`, {
     fields,
     details: { codes: userErrors.map((error) => error.code ?? null) },

@@ -1406,6 +1406,36 @@ export type DiscountStatus =
   /** The discount is set to become active at a future date. */
   | 'SCHEDULED';
 
+/** The input fields for an applied discount on a calculated exchange line item. */
+export type ExchangeLineItemAppliedDiscountInput = {
+  /** The description of the discount. */
+  description?: string | null | undefined;
+  /** The value of the discount as a fixed amount or a percentage. */
+  value: ExchangeLineItemAppliedDiscountValueInput;
+};
+
+/**
+ * The input value for an applied discount on a calculated exchange line item.
+ * Can either specify the value as a fixed amount or a percentage.
+ */
+export type ExchangeLineItemAppliedDiscountValueInput =
+  {   /** The value of the discount as a fixed amount. */
+  amount: MoneyInput; percentage?: never; }
+  |  { amount?: never;   /** The value of the discount as a percentage. */
+  percentage: number; };
+
+/** The input fields for new line items to be added to the order as part of an exchange. */
+export type ExchangeLineItemInput = {
+  /** The discount to be applied to the exchange line item. */
+  appliedDiscount?: ExchangeLineItemAppliedDiscountInput | null | undefined;
+  /** The gift card codes associated with the physical gift cards. */
+  giftCardCodes?: Array<string> | null | undefined;
+  /** The quantity of the item to be added. */
+  quantity: number;
+  /** The ID of the product variant to be added to the order as part of an exchange. */
+  variantId?: string | number | null | undefined;
+};
+
 /** The display status of a fulfillment. */
 export type FulfillmentDisplayStatus =
   /** Displayed as **Attempted delivery**. */
@@ -2342,6 +2372,156 @@ export type RefundMethodInput =
   {   /** The details of the refund to store credit. */
   storeCreditRefund: StoreCreditRefundInput; };
 
+/** The input fields for a restocking fee. */
+export type RestockingFeeInput = {
+  /** The value of the fee as a percentage. */
+  percentage: number;
+};
+
+/** Possible error codes that can be returned by `ReturnUserError`. */
+export type ReturnErrorCode =
+  /** The requested resource already exists. */
+  | 'ALREADY_EXISTS'
+  /** The input value is blank. */
+  | 'BLANK'
+  /** A requested resource could not be created. */
+  | 'CREATION_FAILED'
+  /** The input value should be equal to the value allowed. */
+  | 'EQUAL_TO'
+  /** A required feature is not enabled. */
+  | 'FEATURE_NOT_ENABLED'
+  /** The input value should be greater than the minimum allowed value. */
+  | 'GREATER_THAN'
+  /** The input value should be greater than or equal to the minimum value allowed. */
+  | 'GREATER_THAN_OR_EQUAL_TO'
+  /** The input value isn't included in the list. */
+  | 'INCLUSION'
+  /**
+   * The requested configuration cannot be applied to this standard return policy
+   * which is managed for you in compliance with relevant regulations.
+   */
+  | 'INCOMPATIBLE_WITH_STANDARD_POLICY'
+  /** Unexpected internal error happened. */
+  | 'INTERNAL_ERROR'
+  /** The input value is invalid. */
+  | 'INVALID'
+  /** A resource was not in the correct state for the operation to succeed. */
+  | 'INVALID_STATE'
+  /** The input value should be less than the maximum value allowed. */
+  | 'LESS_THAN'
+  /** The input value should be less than or equal to the maximum value allowed. */
+  | 'LESS_THAN_OR_EQUAL_TO'
+  /** The user does not have permission to perform the operation. */
+  | 'MISSING_PERMISSION'
+  /** A requested notification could not be sent. */
+  | 'NOTIFICATION_FAILED'
+  /** The input value is not a number. */
+  | 'NOT_A_NUMBER'
+  /** A requested item is not editable. */
+  | 'NOT_EDITABLE'
+  /** A requested item could not be found. */
+  | 'NOT_FOUND'
+  /** The input value needs to be blank. */
+  | 'PRESENT'
+  /** The input value is already taken. */
+  | 'TAKEN'
+  /** The input value is too big. */
+  | 'TOO_BIG'
+  /** The input value is too long. */
+  | 'TOO_LONG'
+  /** Too many arguments provided. */
+  | 'TOO_MANY_ARGUMENTS'
+  /** The input value is too short. */
+  | 'TOO_SHORT'
+  /** The input value is the wrong length. */
+  | 'WRONG_LENGTH';
+
+/** The input fields for a return. */
+export type ReturnInput = {
+  /** The new line items to be added to the order. */
+  exchangeLineItems?: Array<ExchangeLineItemInput> | null | undefined;
+  /**
+   * When `true` the customer will receive a notification if there's an `Order.email` present.
+   * @deprecated This field is no longer supported and any value provided to it is currently ignored.
+   */
+  notifyCustomer?: boolean | null | undefined;
+  /** The ID of the order to be returned. */
+  orderId: string | number;
+  /** The UTC date and time when the return was first solicited by the customer. */
+  requestedAt?: string | null | undefined;
+  /** The return line items list to be handled. */
+  returnLineItems: Array<ReturnLineItemInput>;
+  /** The return shipping fee to capture. */
+  returnShippingFee?: ReturnShippingFeeInput | null | undefined;
+  /**
+   * When `true` the return will be created in an unprocessed state; returns must
+   * subsequently be processed via Return Processing APIs in order to take further
+   * action on them. Creating returns in an unprocessed state will soon be the
+   * default behavior. After July 1st, 2025, this field is only available to
+   * merchants who have created exchanges or returns with fees using API up that
+   * date. It will be ignored otherwise.
+   * @deprecated This field is temporary to support the transition to Returns Processing APIs.
+   */
+  unprocessed?: boolean | null | undefined;
+};
+
+/** The input fields for a return line item. */
+export type ReturnLineItemInput = {
+  /**
+   * The ID of the fulfillment line item to be returned.
+   * Specifically, this field expects a `FulfillmentLineItem.id`.
+   */
+  fulfillmentLineItemId: string | number;
+  /** The quantity of the item to be returned. */
+  quantity: number;
+  /** The restocking fee to capture. */
+  restockingFee?: RestockingFeeInput | null | undefined;
+  /**
+   * The reason for the item to be returned.
+   * @deprecated Use `returnReasonDefinitionId` instead. This field will be removed in the future.
+   */
+  returnReason?: ReturnReason | null | undefined;
+  /**
+   * The ID of a [`ReturnReasonDefinition`](https://shopify.dev/docs/api/admin-graphql/latest/objects/ReturnReasonDefinition). Accepts any ID from the full library of reasons available via [`returnReasonDefinitions`](https://shopify.dev/docs/api/admin-graphql/latest/queries/returnReasonDefinitions),
+   * not limited to the suggested reasons for the line item.
+   */
+  returnReasonDefinitionId?: string | number | null | undefined;
+  /**
+   * A note about the reason that the item is being returned.
+   * Maximum length: 255 characters.
+   */
+  returnReasonNote?: string | null | undefined;
+};
+
+/** The reason for returning the return line item. */
+export type ReturnReason =
+  /** The item is returned because the buyer did not like the color. Displays as **Color**. */
+  | 'COLOR'
+  /** The item is returned because it is damaged or defective. Displays as **Damaged or defective**. */
+  | 'DEFECTIVE'
+  /** The item is returned because it was not as described. Displays as **Item not as described**. */
+  | 'NOT_AS_DESCRIBED'
+  /** The item is returned for another reason. For this value, a return reason note is also provided. Displays as **Other**. */
+  | 'OTHER'
+  /** The item is returned because the size was too large. Displays as **Size was too large**. */
+  | 'SIZE_TOO_LARGE'
+  /** The item is returned because the size was too small. Displays as **Size was too small**. */
+  | 'SIZE_TOO_SMALL'
+  /** The item is returned because the buyer did not like the style. Displays as **Style**. */
+  | 'STYLE'
+  /** The item is returned because of an unknown reason. Displays as **Unknown**. */
+  | 'UNKNOWN'
+  /** The item is returned because the customer changed their mind. Displays as **Customer changed their mind**. */
+  | 'UNWANTED'
+  /** The item is returned because the customer received the wrong one. Displays as **Received the wrong item**. */
+  | 'WRONG_ITEM';
+
+/** The input fields for a return shipping fee. */
+export type ReturnShippingFeeInput = {
+  /** The value of the fee as a fixed amount in the presentment currency of the order. */
+  amount: MoneyInput;
+};
+
 /** The status of a return. */
 export type ReturnStatus =
   /** The return has been canceled. */
@@ -2373,7 +2553,10 @@ export type StoreCreditRefundInput = {
 
 export type MoneyFragment = { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } };
 
-export type OrderContextFragment = { id: string, legacyResourceId: string, name: string, createdAt: string, updatedAt: string, processedAt: string, cancelledAt: string | null, cancelReason: OrderCancelReason | null, closedAt: string | null, note: string | null, tags: Array<string>, test: boolean, email: string | null, phone: string | null, currencyCode: CurrencyCode, presentmentCurrencyCode: CurrencyCode, displayFinancialStatus: OrderDisplayFinancialStatus | null, displayFulfillmentStatus: OrderDisplayFulfillmentStatus, customer: { id: string, displayName: string, defaultEmailAddress: { emailAddress: string } | null, defaultPhoneNumber: { phoneNumber: string } | null } | null, shippingAddress: { name: string | null, address1: string | null, address2: string | null, city: string | null, province: string | null, zip: string | null, country: string | null, countryCodeV2: CountryCode | null, phone: string | null } | null, subtotalPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } } | null, totalShippingPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } }, totalTaxSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } } | null, totalDiscountsSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } } | null, totalPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } }, currentTotalPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } }, totalRefundedSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } }, totalOutstandingSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } }, totalReceivedSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } }, lineItems: { nodes: Array<{ id: string, title: string, sku: string | null, quantity: number, currentQuantity: number, variantTitle: string | null, originalUnitPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } } }> }, fulfillmentOrders: { nodes: Array<{ id: string, status: FulfillmentOrderStatus, requestStatus: FulfillmentOrderRequestStatus, createdAt: string, updatedAt: string, assignedLocation: { name: string }, fulfillmentHolds: Array<{ id: string, reason: FulfillmentHoldReason, reasonNotes: string | null }>, lineItems: { nodes: Array<{ id: string, totalQuantity: number, remainingQuantity: number, sku: string | null, productTitle: string }> } }> }, fulfillments: Array<{ id: string, name: string, status: FulfillmentStatus, displayStatus: FulfillmentDisplayStatus | null, createdAt: string, updatedAt: string, inTransitAt: string | null, deliveredAt: string | null, trackingInfo: Array<{ company: string | null, number: string | null, url: string | null }> }>, transactions: Array<{ id: string, kind: OrderTransactionKind, status: OrderTransactionStatus, gateway: string | null, errorCode: OrderTransactionErrorCode | null, createdAt: string, processedAt: string | null, amountSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } } }>, refunds: Array<{ id: string, createdAt: string | null, note: string | null, totalRefundedSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } } }>, returns: { nodes: Array<{ id: string, name: string, status: ReturnStatus, createdAt: string, closedAt: string | null, totalQuantity: number }> }, events: { nodes: Array<
+export type OrderContextFragment = { id: string, legacyResourceId: string, name: string, createdAt: string, updatedAt: string, processedAt: string, cancelledAt: string | null, cancelReason: OrderCancelReason | null, closedAt: string | null, note: string | null, tags: Array<string>, test: boolean, email: string | null, phone: string | null, currencyCode: CurrencyCode, presentmentCurrencyCode: CurrencyCode, displayFinancialStatus: OrderDisplayFinancialStatus | null, displayFulfillmentStatus: OrderDisplayFulfillmentStatus, customer: { id: string, displayName: string, defaultEmailAddress: { emailAddress: string } | null, defaultPhoneNumber: { phoneNumber: string } | null } | null, shippingAddress: { name: string | null, address1: string | null, address2: string | null, city: string | null, province: string | null, provinceCode: string | null, zip: string | null, country: string | null, countryCodeV2: CountryCode | null, phone: string | null } | null, subtotalPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } } | null, totalShippingPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } }, totalTaxSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } } | null, totalDiscountsSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } } | null, totalPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } }, currentTotalPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } }, totalRefundedSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } }, totalOutstandingSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } }, totalReceivedSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } }, lineItems: { nodes: Array<{ id: string, title: string, sku: string | null, quantity: number, currentQuantity: number, variantTitle: string | null, originalUnitPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } } }> }, fulfillmentOrders: { nodes: Array<{ id: string, status: FulfillmentOrderStatus, requestStatus: FulfillmentOrderRequestStatus, createdAt: string, updatedAt: string, assignedLocation: { name: string }, fulfillmentHolds: Array<{ id: string, reason: FulfillmentHoldReason, reasonNotes: string | null }>, lineItems: { nodes: Array<{ id: string, totalQuantity: number, remainingQuantity: number, sku: string | null, productTitle: string }> } }> }, fulfillments: Array<{ id: string, name: string, status: FulfillmentStatus, displayStatus: FulfillmentDisplayStatus | null, createdAt: string, updatedAt: string, inTransitAt: string | null, deliveredAt: string | null, trackingInfo: Array<{ company: string | null, number: string | null, url: string | null }>, fulfillmentLineItems: { nodes: Array<{ id: string, quantity: number | null, lineItem: { id: string } }> } }>, transactions: Array<{ id: string, kind: OrderTransactionKind, status: OrderTransactionStatus, gateway: string | null, errorCode: OrderTransactionErrorCode | null, createdAt: string, processedAt: string | null, amountSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } } }>, refunds: Array<{ id: string, createdAt: string | null, note: string | null, totalRefundedSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } } }>, returns: { nodes: Array<{ id: string, name: string, status: ReturnStatus, createdAt: string, closedAt: string | null, totalQuantity: number, returnLineItems: { nodes: Array<
+          | { quantity: number, fulfillmentLineItem: { id: string } }
+          | { quantity: number }
+        > } }> }, events: { nodes: Array<
       | { id: string, action: string, message: string, createdAt: string, appTitle: string | null, attributeToApp: boolean, attributeToUser: boolean, criticalAlert: boolean }
       | { id: string, action: string, message: string, createdAt: string, appTitle: string | null, attributeToApp: boolean, attributeToUser: boolean, criticalAlert: boolean }
     > } };
@@ -2395,7 +2578,7 @@ export type BulkOperationStatusQuery = { bulkOperation: { id: string, status: Bu
 export type BulkOrdersQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type BulkOrdersQuery = { orders: { edges: Array<{ node: { id: string, legacyResourceId: string, name: string, createdAt: string, updatedAt: string, processedAt: string, cancelledAt: string | null, cancelReason: OrderCancelReason | null, closedAt: string | null, note: string | null, tags: Array<string>, test: boolean, email: string | null, phone: string | null, currencyCode: CurrencyCode, presentmentCurrencyCode: CurrencyCode, displayFinancialStatus: OrderDisplayFinancialStatus | null, displayFulfillmentStatus: OrderDisplayFulfillmentStatus, customer: { id: string, displayName: string, defaultEmailAddress: { emailAddress: string } | null, defaultPhoneNumber: { phoneNumber: string } | null } | null, shippingAddress: { name: string | null, address1: string | null, address2: string | null, city: string | null, province: string | null, zip: string | null, country: string | null, countryCodeV2: CountryCode | null, phone: string | null } | null, subtotalPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } } | null, totalShippingPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } }, totalTaxSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } } | null, totalDiscountsSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } } | null, totalPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } }, currentTotalPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } }, totalRefundedSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } }, totalOutstandingSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } }, totalReceivedSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } }, fulfillments: Array<{ id: string, name: string, status: FulfillmentStatus, displayStatus: FulfillmentDisplayStatus | null, createdAt: string, updatedAt: string, inTransitAt: string | null, deliveredAt: string | null, trackingInfo: Array<{ company: string | null, number: string | null, url: string | null }> }>, transactions: Array<{ id: string, kind: OrderTransactionKind, status: OrderTransactionStatus, gateway: string | null, errorCode: OrderTransactionErrorCode | null, createdAt: string, processedAt: string | null, amountSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } } }>, refunds: Array<{ id: string, createdAt: string | null, note: string | null, totalRefundedSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } } }>, lineItems: { edges: Array<{ node: { id: string, title: string, sku: string | null, quantity: number, currentQuantity: number, variantTitle: string | null, originalUnitPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } } } }> }, fulfillmentOrders: { edges: Array<{ node: { id: string, status: FulfillmentOrderStatus, requestStatus: FulfillmentOrderRequestStatus, createdAt: string, updatedAt: string, assignedLocation: { name: string }, fulfillmentHolds: Array<{ id: string, reason: FulfillmentHoldReason, reasonNotes: string | null }> } }> }, returns: { edges: Array<{ node: { id: string, name: string, status: ReturnStatus, createdAt: string, closedAt: string | null, totalQuantity: number } }> } } }> } };
+export type BulkOrdersQuery = { orders: { edges: Array<{ node: { id: string, legacyResourceId: string, name: string, createdAt: string, updatedAt: string, processedAt: string, cancelledAt: string | null, cancelReason: OrderCancelReason | null, closedAt: string | null, note: string | null, tags: Array<string>, test: boolean, email: string | null, phone: string | null, currencyCode: CurrencyCode, presentmentCurrencyCode: CurrencyCode, displayFinancialStatus: OrderDisplayFinancialStatus | null, displayFulfillmentStatus: OrderDisplayFulfillmentStatus, customer: { id: string, displayName: string, defaultEmailAddress: { emailAddress: string } | null, defaultPhoneNumber: { phoneNumber: string } | null } | null, shippingAddress: { name: string | null, address1: string | null, address2: string | null, city: string | null, province: string | null, provinceCode: string | null, zip: string | null, country: string | null, countryCodeV2: CountryCode | null, phone: string | null } | null, subtotalPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } } | null, totalShippingPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } }, totalTaxSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } } | null, totalDiscountsSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } } | null, totalPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } }, currentTotalPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } }, totalRefundedSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } }, totalOutstandingSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } }, totalReceivedSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } }, fulfillments: Array<{ id: string, name: string, status: FulfillmentStatus, displayStatus: FulfillmentDisplayStatus | null, createdAt: string, updatedAt: string, inTransitAt: string | null, deliveredAt: string | null, trackingInfo: Array<{ company: string | null, number: string | null, url: string | null }> }>, transactions: Array<{ id: string, kind: OrderTransactionKind, status: OrderTransactionStatus, gateway: string | null, errorCode: OrderTransactionErrorCode | null, createdAt: string, processedAt: string | null, amountSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } } }>, refunds: Array<{ id: string, createdAt: string | null, note: string | null, totalRefundedSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } } }>, lineItems: { edges: Array<{ node: { id: string, title: string, sku: string | null, quantity: number, currentQuantity: number, variantTitle: string | null, originalUnitPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } } } }> }, fulfillmentOrders: { edges: Array<{ node: { id: string, status: FulfillmentOrderStatus, requestStatus: FulfillmentOrderRequestStatus, createdAt: string, updatedAt: string, assignedLocation: { name: string }, fulfillmentHolds: Array<{ id: string, reason: FulfillmentHoldReason, reasonNotes: string | null }> } }> }, returns: { edges: Array<{ node: { id: string, name: string, status: ReturnStatus, createdAt: string, closedAt: string | null, totalQuantity: number } }> } } }> } };
 
 export type DiscountCodeBasicCreateMutationVariables = Exact<{
   input: DiscountCodeBasicInput;
@@ -2430,6 +2613,13 @@ export type JobStatusQueryVariables = Exact<{
 
 export type JobStatusQuery = { job: { id: string, done: boolean } | null };
 
+export type OrderAddressUpdateMutationVariables = Exact<{
+  input: OrderInput;
+}>;
+
+
+export type OrderAddressUpdateMutation = { orderUpdate: { order: { id: string, shippingAddress: { city: string | null, countryCodeV2: CountryCode | null } | null } | null, userErrors: Array<{ field: Array<string> | null, message: string }> } | null };
+
 export type OrderCancelMutationVariables = Exact<{
   orderId: string | number;
   reason: OrderCancelReason;
@@ -2447,7 +2637,10 @@ export type OrderContextQueryVariables = Exact<{
 }>;
 
 
-export type OrderContextQuery = { order: { id: string, legacyResourceId: string, name: string, createdAt: string, updatedAt: string, processedAt: string, cancelledAt: string | null, cancelReason: OrderCancelReason | null, closedAt: string | null, note: string | null, tags: Array<string>, test: boolean, email: string | null, phone: string | null, currencyCode: CurrencyCode, presentmentCurrencyCode: CurrencyCode, displayFinancialStatus: OrderDisplayFinancialStatus | null, displayFulfillmentStatus: OrderDisplayFulfillmentStatus, customer: { id: string, displayName: string, defaultEmailAddress: { emailAddress: string } | null, defaultPhoneNumber: { phoneNumber: string } | null } | null, shippingAddress: { name: string | null, address1: string | null, address2: string | null, city: string | null, province: string | null, zip: string | null, country: string | null, countryCodeV2: CountryCode | null, phone: string | null } | null, subtotalPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } } | null, totalShippingPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } }, totalTaxSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } } | null, totalDiscountsSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } } | null, totalPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } }, currentTotalPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } }, totalRefundedSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } }, totalOutstandingSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } }, totalReceivedSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } }, lineItems: { nodes: Array<{ id: string, title: string, sku: string | null, quantity: number, currentQuantity: number, variantTitle: string | null, originalUnitPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } } }> }, fulfillmentOrders: { nodes: Array<{ id: string, status: FulfillmentOrderStatus, requestStatus: FulfillmentOrderRequestStatus, createdAt: string, updatedAt: string, assignedLocation: { name: string }, fulfillmentHolds: Array<{ id: string, reason: FulfillmentHoldReason, reasonNotes: string | null }>, lineItems: { nodes: Array<{ id: string, totalQuantity: number, remainingQuantity: number, sku: string | null, productTitle: string }> } }> }, fulfillments: Array<{ id: string, name: string, status: FulfillmentStatus, displayStatus: FulfillmentDisplayStatus | null, createdAt: string, updatedAt: string, inTransitAt: string | null, deliveredAt: string | null, trackingInfo: Array<{ company: string | null, number: string | null, url: string | null }> }>, transactions: Array<{ id: string, kind: OrderTransactionKind, status: OrderTransactionStatus, gateway: string | null, errorCode: OrderTransactionErrorCode | null, createdAt: string, processedAt: string | null, amountSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } } }>, refunds: Array<{ id: string, createdAt: string | null, note: string | null, totalRefundedSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } } }>, returns: { nodes: Array<{ id: string, name: string, status: ReturnStatus, createdAt: string, closedAt: string | null, totalQuantity: number }> }, events: { nodes: Array<
+export type OrderContextQuery = { order: { id: string, legacyResourceId: string, name: string, createdAt: string, updatedAt: string, processedAt: string, cancelledAt: string | null, cancelReason: OrderCancelReason | null, closedAt: string | null, note: string | null, tags: Array<string>, test: boolean, email: string | null, phone: string | null, currencyCode: CurrencyCode, presentmentCurrencyCode: CurrencyCode, displayFinancialStatus: OrderDisplayFinancialStatus | null, displayFulfillmentStatus: OrderDisplayFulfillmentStatus, customer: { id: string, displayName: string, defaultEmailAddress: { emailAddress: string } | null, defaultPhoneNumber: { phoneNumber: string } | null } | null, shippingAddress: { name: string | null, address1: string | null, address2: string | null, city: string | null, province: string | null, provinceCode: string | null, zip: string | null, country: string | null, countryCodeV2: CountryCode | null, phone: string | null } | null, subtotalPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } } | null, totalShippingPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } }, totalTaxSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } } | null, totalDiscountsSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } } | null, totalPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } }, currentTotalPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } }, totalRefundedSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } }, totalOutstandingSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } }, totalReceivedSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } }, lineItems: { nodes: Array<{ id: string, title: string, sku: string | null, quantity: number, currentQuantity: number, variantTitle: string | null, originalUnitPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } } }> }, fulfillmentOrders: { nodes: Array<{ id: string, status: FulfillmentOrderStatus, requestStatus: FulfillmentOrderRequestStatus, createdAt: string, updatedAt: string, assignedLocation: { name: string }, fulfillmentHolds: Array<{ id: string, reason: FulfillmentHoldReason, reasonNotes: string | null }>, lineItems: { nodes: Array<{ id: string, totalQuantity: number, remainingQuantity: number, sku: string | null, productTitle: string }> } }> }, fulfillments: Array<{ id: string, name: string, status: FulfillmentStatus, displayStatus: FulfillmentDisplayStatus | null, createdAt: string, updatedAt: string, inTransitAt: string | null, deliveredAt: string | null, trackingInfo: Array<{ company: string | null, number: string | null, url: string | null }>, fulfillmentLineItems: { nodes: Array<{ id: string, quantity: number | null, lineItem: { id: string } }> } }>, transactions: Array<{ id: string, kind: OrderTransactionKind, status: OrderTransactionStatus, gateway: string | null, errorCode: OrderTransactionErrorCode | null, createdAt: string, processedAt: string | null, amountSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } } }>, refunds: Array<{ id: string, createdAt: string | null, note: string | null, totalRefundedSet: { shopMoney: { amount: string, currencyCode: CurrencyCode }, presentmentMoney: { amount: string, currencyCode: CurrencyCode } } }>, returns: { nodes: Array<{ id: string, name: string, status: ReturnStatus, createdAt: string, closedAt: string | null, totalQuantity: number, returnLineItems: { nodes: Array<
+            | { quantity: number, fulfillmentLineItem: { id: string } }
+            | { quantity: number }
+          > } }> }, events: { nodes: Array<
         | { id: string, action: string, message: string, createdAt: string, appTitle: string | null, attributeToApp: boolean, attributeToUser: boolean, criticalAlert: boolean }
         | { id: string, action: string, message: string, createdAt: string, appTitle: string | null, attributeToApp: boolean, attributeToUser: boolean, criticalAlert: boolean }
       > } } | null };
@@ -2458,6 +2651,16 @@ export type OrderNoteUpdateMutationVariables = Exact<{
 
 
 export type OrderNoteUpdateMutation = { orderUpdate: { order: { id: string, note: string | null } | null, userErrors: Array<{ field: Array<string> | null, message: string }> } | null };
+
+export type OrderReturnsQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type OrderReturnsQuery = { order: { returns: { nodes: Array<{ id: string, name: string, status: ReturnStatus, totalQuantity: number, returnLineItems: { nodes: Array<
+            | { quantity: number, fulfillmentLineItem: { id: string } }
+            | { quantity: number }
+          > } }> } } | null };
 
 export type OrdersUpdatedSinceQueryVariables = Exact<{
   query: string;
@@ -2474,6 +2677,13 @@ export type RefundCreateMutationVariables = Exact<{
 
 
 export type RefundCreateMutation = { refundCreate: { refund: { id: string, createdAt: string | null, totalRefundedSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } } } | null, order: { id: string, totalRefundedSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } } } | null, userErrors: Array<{ field: Array<string> | null, message: string }> } | null };
+
+export type ReturnCreateMutationVariables = Exact<{
+  input: ReturnInput;
+}>;
+
+
+export type ReturnCreateMutation = { returnCreate: { return: { id: string, name: string, status: ReturnStatus, totalQuantity: number } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: ReturnErrorCode | null }> } | null };
 
 export type ShopDetailsQueryVariables = Exact<{ [key: string]: never; }>;
 

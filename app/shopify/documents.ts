@@ -95,6 +95,7 @@ export const ORDER_CONTEXT_FRAGMENT = `#graphql
       address2
       city
       province
+      provinceCode
       zip
       country
       countryCodeV2
@@ -160,6 +161,15 @@ export const ORDER_CONTEXT_FRAGMENT = `#graphql
         number
         url
       }
+      fulfillmentLineItems(first: 20) {
+        nodes {
+          id
+          quantity
+          lineItem {
+            id
+          }
+        }
+      }
     }
     transactions(first: 30) {
       id
@@ -185,6 +195,16 @@ export const ORDER_CONTEXT_FRAGMENT = `#graphql
         createdAt
         closedAt
         totalQuantity
+        returnLineItems(first: 20) {
+          nodes {
+            quantity
+            ... on ReturnLineItem {
+              fulfillmentLineItem {
+                id
+              }
+            }
+          }
+        }
       }
     }
     events(first: 30, sortKey: CREATED_AT) {
@@ -269,7 +289,7 @@ export const BULK_ORDERS_QUERY = `#graphql
           displayFinancialStatus
           displayFulfillmentStatus
           customer { id displayName defaultEmailAddress { emailAddress } defaultPhoneNumber { phoneNumber } }
-          shippingAddress { name address1 address2 city province zip country countryCodeV2 phone }
+          shippingAddress { name address1 address2 city province provinceCode zip country countryCodeV2 phone }
           subtotalPriceSet { shopMoney { amount currencyCode } presentmentMoney { amount currencyCode } }
           totalShippingPriceSet { shopMoney { amount currencyCode } presentmentMoney { amount currencyCode } }
           totalTaxSet { shopMoney { amount currencyCode } presentmentMoney { amount currencyCode } }
@@ -413,6 +433,76 @@ export const REFUND_CREATE_MUTATION = `#graphql
       userErrors {
         field
         message
+      }
+    }
+  }
+`;
+
+/**
+ * update_address: orderUpdate overwrites the whole shipping address. Only where it now ships
+ * (city, country) comes back: the run stores Shopify's answer, and it needs no street or name.
+ */
+export const ORDER_ADDRESS_UPDATE_MUTATION = `#graphql
+  mutation OrderAddressUpdate($input: OrderInput!) {
+    orderUpdate(input: $input) {
+      order {
+        id
+        shippingAddress {
+          city
+          countryCodeV2
+        }
+      }
+      userErrors {
+        field
+        message
+      }
+    }
+  }
+`;
+
+/** initiate_return: an OPEN return (merchant-created, so already approved) of fulfilled units. */
+export const RETURN_CREATE_MUTATION = `#graphql
+  mutation ReturnCreate($input: ReturnInput!) {
+    returnCreate(returnInput: $input) {
+      return {
+        id
+        name
+        status
+        totalQuantity
+      }
+      userErrors {
+        field
+        message
+        code
+      }
+    }
+  }
+`;
+
+/**
+ * returnCreate takes no idempotency key: a retry after a lost answer first looks for the
+ * return the earlier attempt may have opened.
+ */
+export const ORDER_RETURNS_QUERY = `#graphql
+  query OrderReturns($id: ID!) {
+    order(id: $id) {
+      returns(first: 20) {
+        nodes {
+          id
+          name
+          status
+          totalQuantity
+          returnLineItems(first: 20) {
+            nodes {
+              quantity
+              ... on ReturnLineItem {
+                fulfillmentLineItem {
+                  id
+                }
+              }
+            }
+          }
+        }
       }
     }
   }

@@ -1,0 +1,212 @@
+/**
+ * update_address and initiate_return end to end over HTTP, Shopify played by the sandbox:
+ * execution with re-ingest, timeline, run result and audit before/after; preconditions on the
+ * snapshot (no run); field-level validation; Shopify's userErrors -> exception -> retry in the
+ * same lineage; a lost answer retried without opening a second return; and customer data
+ * (street, recipient, phone) kept out of previews, timelines and audit rows.
+ */
+import { describe, expect, it, vi } from "vitest";
+import { actionTestKit, type Json } from "../../tests/helpers/actions";
+import { SHOP_A, SHOP_B } from "../../tests/helpers/sandbox";
+import { contentHash } from "../orders/build-snapshot";
+import { returnableItems } from "../orders/returnable-items";
+import { initiateReturnAction } from "./initiate-return.server";
+
+const kit = await actionTestKit();
+const { sandbox, db, runAction, retry, newOrder, newPaidOrder, sandboxOrder, latestSnapshot, setPolicy } = kit;
+
+const ADDRESS = { firstName: "Jana", lastName: "Krüger", address1: "Elbchaussee 12", address2: "3. OG", city: "Hamburg", zip: "20095", countryCode: "DE", phone: "+49 40 1234567" };
+
+describe("update_address", () => {
+  it("changes the address in Shopify, re-ingests it, and keeps the street, name and phone out of audit and timeline", async () => {
+    await setPolicy("update_address", { enabled: true });
+    const order = await newPaidOrder();
+    const before = (await latestSnapshot(order.id)).shippingAddress;
+    const preview = await runAction(order.id, "update_address", ADDRESS, { query: "?preview=1" });
+    expect(preview.status).toBe(200);
+    expect(preview.body.preview).toBe(`Ship what is left of order ${sandboxOrder(order.shopifyId).name} to the new address in Hamburg, DE (was ${before?.city}, ${before?.countryCode}); street, recipient and phone as entered.`);
+
+    const response = await runAction(order.id, "update_address", ADDRESS);
+    expect(response.status).toBe(200);
+    expect(response.body.summary).toBe(`Shipping address of ${sandboxOrder(order.shopifyId).name} changed (now Hamburg, DE)`);
+    expect(sandboxOrder(order.shopifyId).shippingAddress).toMatchObject({ name: "Jana Krüger", address1: "Elbchaussee 12", address2: "3. OG", city: "Hamburg", zip: "20095", countryCodeV2: "DE", phone: "+49401234567" });
+    expect((await latestSnapshot(order.id)).shippingAddress).toMatchObject({ name: "Jana Krüger", address1: "Elbchaussee 12", city: "Hamburg", countryCode: "DE" });
+    const run = await db().run.findUniqueOrThrow({ where: { id: response.body.run.id } });
+    expect(run.result).toEqual({ shopify: { orderUpdate: { order: { id: order.shopifyId, shippingAddress: { city: "Hamburg", countryCodeV2: "DE" } } } } });
+
+    const audit = await db().auditLog.findMany({ where: { entityId: run.id }, orderBy: { createdAt: "asc" } });
+    expect(audit.map((row) => row.action)).toEqual(["action.attempted", "action.succeeded"]);
+    expect((audit[0]!.after as Json).input).toEqual({ city: "Hamburg", countryCode: "DE", fields: ["address1", "address2", "city", "countryCode", "firstName", "lastName", "phone", "zip"] });
+    expect(audit[1]!.before).toEqual({ city: before?.city, countryCode: before?.countryCode });
+    expect(audit[1]!.after).toMatchObject({ city: "Hamburg", countryCode: "DE", changed: expect.arrayContaining(["name", "address1", "city", "phone"]) });
+    const timeline = await db().orderTimelineEvent.findMany({ where: { orderId: order.id, source: "action_center" }, orderBy: { occurredAt: "asc" } });
+    expect(timeline.map((event) => event.type)).toEqual(["action.attempted", "action.succeeded"]);
+    const written = JSON.stringify([audit.map((row) => [row.before, row.after, row.metadata]), timeline.map((event) => [event.title, event.detail])]);
+    for (const secret of ["Elbchaussee", "Krüger", "1234567", "3. OG"]) expect(written).not.toContain(secret);
+  });
+
+  it("refuses (409, no run) once everything shipped, once cancelled, and the address it already has", async () => {
+    await setPolicy("update_address", { enabled: true });
+    const runsBefore = await db().run.count();
+    const shipped = await newOrder("paid_delivered");
+    const fulfilled = await runAction(shipped.id, "update_address", ADDRESS);
+    expect(fulfilled.status).toBe(409);
+    expect(fulfilled.body.error.message).toBe("Everything on this order has shipped: the address can no longer change");
+
+    const cancelled = await newOrder("voided_cancelled");
+    expect((await runAction(cancelled.id, "update_address", ADDRESS)).body.error.message).toBe("This order is cancelled: there is nothing left to ship");
+
+    const order = await newPaidOrder();
+    expect((await runAction(order.id, "update_address", ADDRESS)).status).toBe(200);
+    const same = await runAction(order.id, "update_address", ADDRESS);
+    expect(same.status).toBe(409);
+    expect(same.body.error.message).toBe("That is already the order's shipping address");
+    expect(await db().run.count()).toBe(runsBefore + 1);
+  });
+
+  it("validates field by field: street, city, a known country, the recipient, an international phone number", async () => {
+    await setPolicy("update_address", { enabled: true });
+    const order = await newPaidOrder();
+    const bad = await runAction(order.id, "update_address", { ...ADDRESS, address1: " ", city: "", countryCode: "XX", firstName: "", lastName: "", phone: "040 123" });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields).toEqual({
+      address1: ["Enter the street and house number"],
+      city: ["Enter the city"],
+      countryCode: ["Choose a country"],
+      phone: ["Use the international format, like +49 30 1234567"],
+    });
+    const nameless = await runAction(order.id, "update_address", { ...ADDRESS, firstName: "", lastName: "" });
+    expect(nameless.body.error.fields).toEqual({ lastName: ["Enter the recipient's name"] });
+    expect((await runAction(order.id, "update_address", { ...ADDRESS, email: "x@example.com" })).status).toBe(400);
+  });
+
+  it("turns Shopify's refusal of the postal code into an exception beside the field; a retry runs in the same lineage", async () => {
+    await setPolicy("update_address", { enabled: true });
+    const order = await newPaidOrder();
+    const failed = await runAction(order.id, "update_address", { ...ADDRESS, zip: "2009" });
+    expect(failed.status).toBe(422);
+    expect(failed.body.error).toMatchObject({ code: "SHOPIFY_USER_ERROR", fields: { zip: ["Enter a valid postal code for Germany"] } });
+    const { exceptionId, rootRunId } = failed.body.error.details;
+    expect(await db().actionException.findUniqueOrThrow({ where: { id: exceptionId } })).toMatchObject({ status: "open", reasonCode: "SHOPIFY_USER_ERROR", actionType: "update_address", attempts: 1 });
+    // The retry sends what was entered: Shopify refuses again, and the exception says so.
+    const again = await retry(exceptionId);
+    expect(again.status).toBe(422);
+    expect(again.body.error.details.rootRunId).toBe(rootRunId);
+    expect(await db().actionException.findUniqueOrThrow({ where: { id: exceptionId } })).toMatchObject({ status: "open", attempts: 2 });
+    expect(sandboxOrder(order.shopifyId).shippingAddress?.city).not.toBe("Hamburg");
+  });
+});
+
+describe("initiate_return", () => {
+  /** A delivered order imported one by one (so the snapshot knows what each fulfillment shipped). */
+  const delivered = () => newOrder("paid_delivered", (order) => order.fulfillments.some((f) => f.status === "SUCCESS" && f.fulfillmentLineItems.some((item) => item.quantity >= 1)));
+
+  it("opens a return for shipped units, re-ingests it, and refuses more than is left to return", async () => {
+    await setPolicy("initiate_return", { enabled: true });
+    const order = await delivered();
+    const [item] = returnableItems(await latestSnapshot(order.id)).items;
+    expect(item).toBeDefined();
+    const response = await runAction(order.id, "initiate_return", { lineItems: [{ fulfillmentLineItemId: item!.fulfillmentLineItemId, quantity: item!.quantity }], reason: "DEFECTIVE", note: "Seam split" });
+    expect(response.status).toBe(200);
+    const name = `${sandboxOrder(order.shopifyId).name}-R1`;
+    expect(response.body.summary).toBe(`Return ${name} opened on ${sandboxOrder(order.shopifyId).name} for ${item!.quantity} item(s)`);
+    const created = sandboxOrder(order.shopifyId).returns.at(-1)!;
+    expect(created).toMatchObject({ name, status: "OPEN", totalQuantity: item!.quantity });
+    expect(created.returnLineItems[0]).toMatchObject({ quantity: item!.quantity, returnReason: "DEFECTIVE", returnReasonNote: "Seam split" });
+    const snapshot = await latestSnapshot(order.id);
+    expect(snapshot.returns.find((ret) => ret.name === name)).toMatchObject({ status: "OPEN", lineItems: [{ fulfillmentLineItemId: item!.fulfillmentLineItemId, quantity: item!.quantity }] });
+    expect(returnableItems(snapshot).items.find((candidate) => candidate.fulfillmentLineItemId === item!.fulfillmentLineItemId)).toBeUndefined();
+    const audit = await db().auditLog.findFirstOrThrow({ where: { entityId: response.body.run.id, action: "action.succeeded" } });
+    expect(audit.after).toMatchObject({ name, reason: "DEFECTIVE", items: [{ fulfillmentLineItemId: item!.fulfillmentLineItemId, quantity: item!.quantity }] });
+
+    const more = await runAction(order.id, "initiate_return", { lineItems: [{ fulfillmentLineItemId: item!.fulfillmentLineItemId, quantity: 1 }], reason: "DEFECTIVE" });
+    expect(more.status).toBe(409);
+    expect(more.body.error.message).toBe("That item is not returnable on this order: it did not ship, was refunded, or is in another return");
+  });
+
+  it("refuses (409, no run) an order with nothing shipped and more units than shipped; validates the input", async () => {
+    await setPolicy("initiate_return", { enabled: true });
+    const runsBefore = await db().run.count();
+    const unshipped = await newPaidOrder();
+    const nothing = await runAction(unshipped.id, "initiate_return", { lineItems: [{ fulfillmentLineItemId: "gid://shopify/FulfillmentLineItem/1", quantity: 1 }], reason: "UNWANTED" });
+    expect(nothing.status).toBe(409);
+    expect(nothing.body.error.message).toBe("Nothing on this order has shipped yet: there is nothing to return");
+
+    const order = await delivered();
+    const [item] = returnableItems(await latestSnapshot(order.id)).items;
+    const tooMany = await runAction(order.id, "initiate_return", { lineItems: [{ fulfillmentLineItemId: item!.fulfillmentLineItemId, quantity: item!.quantity + 1 }], reason: "UNWANTED" });
+    expect(tooMany.status).toBe(409);
+    expect(tooMany.body.error.message).toBe(`At most ${item!.quantity} × ${item!.title} can be returned (shipped, not refunded and not in another return)`);
+
+    const bad = await runAction(order.id, "initiate_return", { lineItems: [{ fulfillmentLineItemId: "gid://shopify/LineItem/1", quantity: 0 }], reason: "BORED" });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields).toEqual({ "lineItems.0.fulfillmentLineItemId": ["Choose an item this order shipped"], "lineItems.0.quantity": ["At least 1"], reason: ["Choose a reason"] });
+    expect((await runAction(order.id, "initiate_return", { lineItems: [], reason: "UNWANTED" })).body.error.fields).toEqual({ lineItems: ["Choose at least one item to return"] });
+    expect(await db().run.count()).toBe(runsBefore);
+  });
+
+  it("asks for a refresh when the snapshot came from the bulk backfill (it cannot carry shipped items)", async () => {
+    await setPolicy("initiate_return", { enabled: true });
+    const order = await delivered();
+    const snapshot = await db().orderSnapshot.findFirstOrThrow({ where: { orderId: order.id }, orderBy: { version: "desc" } });
+    const content = structuredClone(snapshot.content) as Json;
+    // What the backfill stores: no shipped items (its bulk query cannot nest that deep).
+    for (const fulfillment of content.fulfillments) fulfillment.lineItems = null;
+    await db().orderSnapshot.update({ where: { id: snapshot.id }, data: { content, contentHash: contentHash(content) } });
+    const [item] = sandboxOrder(order.shopifyId).fulfillments[0]!.fulfillmentLineItems;
+    const refused = await runAction(order.id, "initiate_return", { lineItems: [{ fulfillmentLineItemId: item!.id, quantity: 1 }], reason: "UNWANTED" });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toBe("The shipped items of this order are not imported yet: look the order up (refresh it from Shopify) first");
+    expect((await runAction(order.id, "lookup_order", {})).status).toBe(200);
+    expect((await runAction(order.id, "initiate_return", { lineItems: [{ fulfillmentLineItemId: item!.id, quantity: 1 }], reason: "UNWANTED" })).status).toBe(200);
+  });
+
+  it("turns Shopify's refusal (a return opened in Shopify meanwhile) into an exception; the retry is refused the same way", async () => {
+    await setPolicy("initiate_return", { enabled: true });
+    const order = await newOrder("paid_delivered", (o) => o.fulfillments.flatMap((f) => f.fulfillmentLineItems).reduce((units, item) => units + item.quantity, 0) >= 2);
+    const items = returnableItems(await latestSnapshot(order.id)).items;
+    const item = items[0];
+    // Someone returns everything in Shopify admin; our snapshot has not heard of it yet. (Their
+    // return holds more than ours would, so the retry cannot take it for ours.)
+    await sandbox.changeOrder(SHOP_A, order.shopifyId, { type: "createReturn", lines: items.map((each) => ({ fulfillmentLineItemId: each.fulfillmentLineItemId, quantity: each.quantity })) });
+    const failed = await runAction(order.id, "initiate_return", { lineItems: [{ fulfillmentLineItemId: item!.fulfillmentLineItemId, quantity: 1 }], reason: "WRONG_ITEM" });
+    expect(failed.status).toBe(422);
+    expect(failed.body.error.code).toBe("SHOPIFY_USER_ERROR");
+    expect(failed.body.error.message).toMatch(/greater than the returnable quantity \(0\)/);
+    const { exceptionId } = failed.body.error.details;
+    const again = await retry(exceptionId);
+    expect(again.status).toBe(422);
+    expect(await db().actionException.findUniqueOrThrow({ where: { id: exceptionId } })).toMatchObject({ status: "open", attempts: 2, actionType: "initiate_return" });
+    expect(sandboxOrder(order.shopifyId).returns).toHaveLength(1);
+  });
+
+  it("never opens a second return when Shopify opened it but the answer was lost: the retry adopts it", async () => {
+    await setPolicy("initiate_return", { enabled: true });
+    const order = await delivered();
+    const [item] = returnableItems(await latestSnapshot(order.id)).items;
+    const perform = initiateReturnAction.perform!;
+    vi.spyOn(initiateReturnAction as Required<typeof initiateReturnAction>, "perform").mockImplementationOnce(async (ctx) => {
+      await perform(ctx);
+      throw new Error("socket hang up after Shopify answered");
+    });
+    const input = { lineItems: [{ fulfillmentLineItemId: item!.fulfillmentLineItemId, quantity: 1 }], reason: "SIZE_TOO_SMALL" };
+    const failed = await runAction(order.id, "initiate_return", input);
+    expect(failed.status).toBe(500);
+    expect(sandboxOrder(order.shopifyId).returns).toHaveLength(1);
+    const retried = await retry(failed.body.error.details.exceptionId);
+    expect(retried.status).toBe(200);
+    expect(retried.body.result).toMatchObject({ alreadyCreated: true, shopify: { returnCreate: { return: { id: sandboxOrder(order.shopifyId).returns[0]!.id, status: "OPEN" } } } });
+    expect(sandboxOrder(order.shopifyId).returns).toHaveLength(1);
+  });
+
+  it("does not reach another shop's orders", async () => {
+    await setPolicy("initiate_return", { enabled: true });
+    const order = await delivered();
+    const [item] = returnableItems(await latestSnapshot(order.id)).items;
+    const runsBefore = await db().run.count();
+    const fromB = await runAction(order.id, "initiate_return", { lineItems: [{ fulfillmentLineItemId: item!.fulfillmentLineItemId, quantity: 1 }], reason: "UNWANTED" }, { shop: SHOP_B });
+    expect(fromB.status).toBe(404);
+    expect(sandboxOrder(order.shopifyId).returns).toHaveLength(0);
+    expect(await db().run.count()).toBe(runsBefore);
+  });
+});
