@@ -694,6 +694,13 @@ class OrderWriter {
       const returnable = returnableUnits(order, line.fulfillmentLineItemId);
       if (units > returnable) throw new OrderChangeError("INVALID", `Quantity ${units} is greater than the returnable quantity (${returnable})`, at(index, "quantity"));
       wanted.set(line.fulfillmentLineItemId, units);
+      // One line shipped in two fulfillments and partly refunded: each shipment is returnable
+      // on its own, not both in full.
+      const lineId = order.fulfillments.flatMap((f) => f.fulfillmentLineItems).find((item) => item.id === line.fulfillmentLineItemId)?.lineItem.__ref as Gid;
+      const lineItem = order.lineItems.find((candidate) => candidate.id === lineId) as LineItemRecord;
+      const forLine = [...wanted].filter(([id]) => order.fulfillments.some((f) => f.fulfillmentLineItems.some((item) => item.id === id && item.lineItem.__ref === lineId))).reduce((acc, [, n]) => acc + n, 0);
+      const lineLeft = lineItem.currentQuantity - openReturnUnits(order, lineId);
+      if (forLine > lineLeft) throw new OrderChangeError("INVALID", `Quantity ${forLine} is greater than the returnable quantity (${Math.max(0, lineLeft)}) of ${lineItem.title}`, at(index, "quantity"));
     }
     const units = sum(lines.map((line) => line.quantity));
     const name = `${order.name}-R${order.returns.length + 1}`;
