@@ -5,16 +5,21 @@
  * same lineage; a lost answer retried without opening a second return; and customer data
  * (street, recipient, phone) kept out of previews, timelines and audit rows.
  */
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { describe, expect, it, vi } from "vitest";
-import { actionTestKit, type Json } from "../../tests/helpers/actions";
+import { OWNER, actionTestKit, type Json } from "../../tests/helpers/actions";
 import { SHOP_A, SHOP_B } from "../../tests/helpers/sandbox";
+import { adminDocumentRequest, adminFetchRequest, call } from "../../tests/helpers/shopify";
 import { contentHash } from "../orders/build-snapshot";
 import { returnableItems } from "../orders/returnable-items";
+import { loader as homeLoader } from "../routes/app._index";
+import { loader as runLoader } from "../routes/app.runs.$id";
 import { initiateReturnAction } from "./initiate-return.server";
 
 const kit = await actionTestKit();
 const { sandbox, db, runAction, retry, newOrder, newPaidOrder, sandboxOrder, latestSnapshot, setPolicy } = kit;
 
+const VIEWER = 9005;
 const ADDRESS = { firstName: "Jana", lastName: "Krüger", address1: "Elbchaussee 12", address2: "3. OG", city: "Hamburg", zip: "20095", countryCode: "DE", phone: "+49 40 1234567" };
 
 describe("update_address", () => {
@@ -43,6 +48,15 @@ describe("update_address", () => {
     expect(timeline.map((event) => event.type)).toEqual(["action.attempted", "action.succeeded"]);
     const written = JSON.stringify([audit.map((row) => [row.before, row.after, row.metadata]), timeline.map((event) => [event.title, event.detail])]);
     for (const secret of ["Elbchaussee", "Krüger", "1234567", "3. OG"]) expect(written).not.toContain(secret);
+
+    // The run keeps what was entered (a retry sends it again); the Runs page shows it only to
+    // staff who may see customer data. Vic is a new staff member: a Viewer.
+    const runPage = (userId: number) => call<Json>(() => runLoader({ request: adminFetchRequest(`/app/runs/${run.id}`, { shop: SHOP_A, userId }), params: { id: run.id }, context: {} } as LoaderFunctionArgs));
+    await call(() => homeLoader({ request: adminDocumentRequest("/app", { shop: SHOP_A, userId: VIEWER }), params: {}, context: {} }));
+    expect((await runPage(OWNER)).body.run.input.input).toMatchObject({ address1: "Elbchaussee 12", lastName: "Krüger" });
+    const masked = await runPage(VIEWER);
+    expect(masked.status).toBe(200);
+    expect(masked.body.run.input.input).toEqual({ city: "Hamburg", countryCode: "DE", fields: ["address1", "address2", "city", "countryCode", "firstName", "lastName", "phone", "zip"] });
   });
 
   it("refuses (409, no run) once everything shipped, once cancelled, and the address it already has", async () => {

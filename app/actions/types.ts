@@ -74,9 +74,9 @@ export interface ActionDefinition<I = unknown> {
   /** Checked before anything is written: a refusal here is a 4xx answer, not a run. */
   preconditions?: (target: ActionTarget, input: I) => string | null;
   /**
-   * What the audit rows keep of the input, when it holds customer data (an address): the
-   * audit log is read by people without customers.pii and outlives a redaction request.
-   * Defaults to the input.
+   * What the audit rows keep of the input, and what staff without customers.pii see of it on
+   * the Runs page, when it holds customer data (an address): the audit log is read by people
+   * without that permission and outlives a redaction request. Defaults to the input.
    */
   auditInput?: (input: I) => Record<string, unknown>;
   /** What running it would do, in words, for the confirmation UI and the preview endpoint. */

@@ -13,7 +13,7 @@ const ZParams = z.object({ id: z.string().regex(/^[a-z0-9]{20,40}$/, "Malformed 
 
 export const loader = ({ request, params }: LoaderFunctionArgs) =>
   withStaff(request, { permission: "runs.view" }, async (ctx) => ({
-    run: await getRun({ db: ctx.db, id: parseInput(ZParams, params, "Malformed run id").id }),
+    run: await getRun({ db: ctx.db, id: parseInput(ZParams, params, "Malformed run id").id, canSeePii: ctx.role.permissions.has("customers.pii") }),
   }));
 
 export default function RunDetail() {

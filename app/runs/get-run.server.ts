@@ -1,7 +1,13 @@
+import { ACTION_REGISTRY } from "../actions/registry.server";
+import { auditedInput } from "../actions/types";
 import { AppError } from "../lib/app-error";
 import type { DbClient } from "../lib/tenancy.server";
 
-export async function getRun({ db, id }: { db: DbClient; id: string }) {
+/**
+ * A run as the Runs page shows it. Its input is what the action needs to execute again (an
+ * address, say); staff without customers.pii see it as the audit log keeps it instead.
+ */
+export async function getRun({ db, id, canSeePii }: { db: DbClient; id: string; canSeePii: boolean }) {
   const run = await db.run.findUnique({ where: { id } });
   if (!run) throw new AppError("NOT_FOUND", "No such run in this store");
   const children = await db.run.findMany({ where: { parentRunId: run.id }, orderBy: { createdAt: "asc" }, select: { id: true, status: true, createdAt: true } });
@@ -9,7 +15,7 @@ export async function getRun({ db, id }: { db: DbClient; id: string }) {
     id: run.id,
     type: run.type,
     status: run.status,
-    input: run.input,
+    input: canSeePii ? run.input : redactedInput(run.type, run.input),
     result: run.result,
     error: run.error,
     attempts: run.attempts,
@@ -23,4 +29,11 @@ export async function getRun({ db, id }: { db: DbClient; id: string }) {
     startedAt: run.startedAt?.toISOString() ?? null,
     finishedAt: run.finishedAt?.toISOString() ?? null,
   };
+}
+
+function redactedInput(type: string, stored: unknown): unknown {
+  const action = ACTION_REGISTRY.get(type);
+  const value = stored as { target?: unknown; input?: unknown } | null;
+  if (!action?.auditInput || !value || typeof value !== "object") return stored;
+  return { ...value, input: auditedInput(action, value.input) };
 }
