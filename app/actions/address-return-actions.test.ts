@@ -9,11 +9,14 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { describe, expect, it, vi } from "vitest";
 import { OWNER, actionTestKit, type Json } from "../../tests/helpers/actions";
 import { SHOP_A, SHOP_B } from "../../tests/helpers/sandbox";
-import { adminDocumentRequest, adminFetchRequest, call } from "../../tests/helpers/shopify";
+import { adminDocumentRequest, adminFetchRequest, call, webhookRequest } from "../../tests/helpers/shopify";
+import prisma from "../db.server";
 import { contentHash } from "../orders/build-snapshot";
 import { returnableItems } from "../orders/returnable-items";
 import { loader as homeLoader } from "../routes/app._index";
 import { loader as runLoader } from "../routes/app.runs.$id";
+import { action as webhookAction } from "../routes/webhooks.$";
+import { processDelivery } from "../webhooks/process-delivery.server";
 import { initiateReturnAction } from "./initiate-return.server";
 
 const kit = await actionTestKit();
@@ -57,6 +60,32 @@ describe("update_address", () => {
     const masked = await runPage(VIEWER);
     expect(masked.status).toBe(200);
     expect(masked.body.run.input.input).toEqual({ city: "Hamburg", countryCode: "DE", fields: ["address1", "address2", "city", "countryCode", "firstName", "lastName", "phone", "zip"] });
+  });
+
+  it("customers/redact erases the address from the runs that hold it, and closes one still waiting", async () => {
+    await setPolicy("update_address", { enabled: true });
+    const order = await newPaidOrder();
+    const done = await runAction(order.id, "update_address", ADDRESS);
+    expect(done.status).toBe(200);
+    await setPolicy("update_address", { enabled: true, requiresConfirmation: true });
+    const held = await runAction(order.id, "update_address", { ...ADDRESS, address1: "Elbchaussee 14" });
+    expect(held.body.run.status).toBe("pending_confirmation");
+
+    const row = await db().order.findUniqueOrThrow({ where: { id: order.id } });
+    const payload = { shop_domain: SHOP_A, customer: { id: Number(row.customerShopifyId!.split("/").pop()), email: row.email }, orders_to_redact: [] };
+    for (const webhookId of ["redact-address-1", "redact-address-2"]) {
+      const response = await call(() => webhookAction({ request: webhookRequest("/webhooks/compliance", { topic: "customers/redact", shop: SHOP_A, payload, webhookId }), params: {}, context: {} }));
+      expect(response.status).toBe(200);
+      const delivery = await prisma.webhookDelivery.findFirstOrThrow({ where: { shopDomain: SHOP_A, webhookId } });
+      await processDelivery({ deliveryId: delivery.id, correlationId: `test-${webhookId}` });
+    }
+    for (const id of [done.body.run.id, held.body.run.id]) {
+      const run = await db().run.findUniqueOrThrow({ where: { id } });
+      expect(JSON.stringify(run.input)).not.toMatch(/Elbchaussee|Krüger|1234567/);
+      expect((run.input as Json).input).toMatchObject({ city: "Hamburg", countryCode: "DE" });
+    }
+    expect(await db().run.findUniqueOrThrow({ where: { id: held.body.run.id } })).toMatchObject({ status: "cancelled", error: { code: "CANCELLED" } });
+    expect((await kit.confirm(held.body.run.id)).status).toBe(409);
   });
 
   it("refuses (409, no run) once everything shipped, once cancelled, and the address it already has", async () => {

@@ -108,7 +108,10 @@ export interface HeldRun {
   requester: Actor;
 }
 
-/** A held run with its action and its input validated again (the schema may have changed). */
+/**
+ * A held run with its action and its input validated again (the schema may have changed). A
+ * run no longer held keeps its input as stored (it may be redacted): callers refuse it by status.
+ */
 export async function loadHeldRun(db: DbClient, runId: string, findAction: (type: string) => ActionDefinition<unknown>): Promise<HeldRun> {
   const run = await db.run.findUnique({ where: { id: runId }, select: { id: true, type: true, status: true, input: true, actorType: true, actorId: true, actorLabel: true, createdAt: true } });
   if (!run) throw new AppError("NOT_FOUND", "No such run in this store");
@@ -121,7 +124,7 @@ export async function loadHeldRun(db: DbClient, runId: string, findAction: (type
     action,
     targetKind: kind,
     targetId: stored.target.id,
-    input: parseInput(action.input, stored.input ?? {}),
+    input: run.status === "pending_confirmation" || run.status === "pending_approval" ? parseInput(action.input, stored.input ?? {}) : stored.input,
     requester: { type: run.actorType, id: run.actorId, label: run.actorLabel },
   };
 }

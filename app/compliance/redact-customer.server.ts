@@ -1,7 +1,10 @@
 import type { Prisma } from "@prisma/client";
+import { closeHeldRun } from "../actions/hold-run.server";
+import { ACTION_REGISTRY } from "../actions/registry.server";
+import { auditedInput, type ActionTargetOrder } from "../actions/types";
 import { recordAudit } from "../audit/record-audit.server";
 import { redactText } from "../lib/redact";
-import type { ScopedDb } from "../lib/tenancy.server";
+import type { DbClient, ScopedDb } from "../lib/tenancy.server";
 import { redactCustomerTickets } from "../tickets/redact-customer-tickets.server";
 
 export interface RedactCustomerOptions {
@@ -18,7 +21,8 @@ const REDACTED_CUSTOMER = { name: null, email: null, phone: null };
 /**
  * customers/redact: removes the customer's personal data (name, email, phone, address) from
  * every order row, every snapshot version and the timeline, and from their tickets and
- * messages (app/tickets/redact-customer-tickets.server.ts), and keeps the non-personal facts
+ * messages (app/tickets/redact-customer-tickets.server.ts), and from the inputs of the runs on
+ * their orders that carry some (a new address); keeps the non-personal facts
  * (totals, statuses, fulfillment, payments, ticket numbers and statuses). Idempotent: a second
  * run finds nothing to change.
  */
@@ -62,6 +66,7 @@ export async function redactCustomer({ db, customerShopifyId, email, orderIds, c
       };
       await tx.orderSnapshot.update({ where: { id: snapshot.id }, data: { content: redacted as Prisma.InputJsonValue } });
     }
+    const runs = await redactRunInputs(tx, orderIdsInDb, correlationId);
     // Shopify's event messages can name the customer ("Order confirmation email was sent to ...").
     const events = await tx.orderTimelineEvent.findMany({ where: { orderId: { in: orderIdsInDb } }, select: { id: true, title: true } });
     for (const event of events) {
@@ -74,9 +79,41 @@ export async function redactCustomer({ db, customerShopifyId, email, orderIds, c
       action: "customer.redacted",
       entityType: "Customer",
       entityId: customerShopifyId,
-      metadata: { orders: orders.length, snapshots: snapshots.length, tickets: tickets.tickets, messages: tickets.messages },
+      metadata: { orders: orders.length, snapshots: snapshots.length, tickets: tickets.tickets, messages: tickets.messages, runs },
       correlationId,
     });
     return { orders: orders.length, snapshots: snapshots.length, tickets: tickets.tickets };
   });
+}
+
+const REDACT_ACTOR = { type: "webhook" as const, id: null, label: "customers/redact" };
+
+/**
+ * Runs keep what was entered so that they can execute again (a confirmation, an approval, a
+ * retry); once the customer is erased they never will. Their input becomes what the audit log
+ * keeps of it (an address: its city and country), and a run still waiting is closed.
+ */
+async function redactRunInputs(tx: DbClient, orderIds: string[], correlationId: string): Promise<number> {
+  const types = [...ACTION_REGISTRY.values()].filter((action) => action.auditInput).map((action) => action.type);
+  const runs = await tx.run.findMany({ where: { orderId: { in: orderIds }, type: { in: types } }, select: { id: true, type: true, status: true, input: true, orderId: true } });
+  for (const run of runs) {
+    const action = ACTION_REGISTRY.get(run.type)!;
+    const stored = (run.input ?? {}) as { target?: unknown; input?: unknown; redacted?: boolean };
+    if (stored.redacted) continue;
+    await tx.run.update({ where: { id: run.id }, data: { input: { ...stored, input: auditedInput(action, stored.input), redacted: true } as Prisma.InputJsonValue } });
+    if (run.status === "pending_confirmation" || run.status === "pending_approval") {
+      await tx.approvalRequest.updateMany({ where: { runId: run.id, status: "pending" }, data: { status: "cancelled", decisionNote: "The customer's data was erased", decidedAt: new Date() } });
+      await closeHeldRun(tx, {
+        runId: run.id,
+        from: ["pending_confirmation", "pending_approval"],
+        reason: "cancelled",
+        message: "The customer's data was erased (customers/redact): it can no longer run",
+        actor: REDACT_ACTOR,
+        correlationId,
+        action,
+        target: { ticket: null, order: run.orderId ? ({ id: run.orderId } as ActionTargetOrder) : null },
+      });
+    }
+  }
+  return runs.length;
 }
