@@ -8,7 +8,7 @@
  */
 import { z } from "zod";
 import { AppError } from "../lib/app-error";
-import { isDecimal, percentOf, toMicros } from "../lib/money";
+import { amountPrecisionError, isDecimal, percentOf, toMicros } from "../lib/money";
 import { assertNoUserErrors } from "../shopify/admin-client.server";
 import type { DiscountCodeBasicCreateMutation } from "../shopify/admin.generated";
 import { DISCOUNT_CODE_BASIC_CREATE_MUTATION } from "../shopify/documents";
@@ -43,8 +43,10 @@ export const applyDiscountAction = defineAction<ApplyDiscountInput>({
   permission: "actions.apply_discount",
   targets: ["ticket", "order"],
   input: ZApplyDiscountInput,
-  preconditions(target) {
+  preconditions(target, input) {
     if (!target.order?.snapshot) return "This order has not been imported yet: refresh it from Shopify first";
+    const precision = input.amount ? amountPrecisionError(input.amount, target.order.currencyCode) : null;
+    if (precision) return { field: "amount", message: precision };
     if (!target.order.snapshot.customer.id) return "This order has no customer to give a discount to";
     return null;
   },

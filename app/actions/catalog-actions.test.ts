@@ -244,6 +244,18 @@ describe("process_refund and the store policy", () => {
     expect((audit.before as Json).refundable).toBeTruthy();
   });
 
+  it("refuses (400 beside the field, no run) an amount finer than the order's currency", async () => {
+    await setPolicy("process_refund", { enabled: true });
+    const order = await newPaidOrder();
+    const { currencyCode } = await db().order.findUniqueOrThrow({ where: { id: order.id } });
+    const runsBefore = await db().run.count();
+    const response = await runAction(order.id, "process_refund", { amount: "5.001" });
+    expect(response.status).toBe(400);
+    expect(response.body.error.fields).toEqual({ amount: [`${currencyCode} amounts have at most 2 decimals`] });
+    expect(await db().run.count()).toBe(runsBefore);
+    expect(sandboxOrder(order.shopifyId).refunds).toHaveLength(0);
+  });
+
   it("refuses (409, no run) more than the snapshot says is refundable", async () => {
     await setPolicy("process_refund", { enabled: true });
     const order = await newPaidOrder();

@@ -6,7 +6,7 @@
  * first refund back instead of a second one.
  */
 import { z } from "zod";
-import { fromMicros, isDecimal, percentOf, toMicros } from "../lib/money";
+import { amountPrecisionError, fromMicros, isDecimal, percentOf, toMicros } from "../lib/money";
 import type { SnapshotContent } from "../orders/build-snapshot";
 import { assertNoUserErrors } from "../shopify/admin-client.server";
 import type { RefundCreateMutation } from "../shopify/admin.generated";
@@ -50,6 +50,8 @@ export const processRefundAction = defineAction<ProcessRefundInput>({
   preconditions(target, input) {
     const order = target.order;
     if (!order?.snapshot) return "This order has not been imported yet: refresh it from Shopify first";
+    const precision = amountPrecisionError(input.amount, order.currencyCode);
+    if (precision) return { field: "amount", message: precision };
     if (order.snapshot.order.cancelledAt && refundableAmount(order.snapshot) === "0.00") return "This order is cancelled and has nothing left to refund";
     const refundable = refundableAmount(order.snapshot);
     if (refundable === null || toMicros(refundable) === 0n) return "Nothing has been paid on this order that is not refunded already";

@@ -63,7 +63,8 @@ export async function checkAction(db: ScopedDb, shopId: string, actor: Actor, ac
   const target = await loadTarget(db, targetKind, targetId);
   if (action.perform && !target.order) throw new AppError("CONFLICT", `${action.label} needs an order: link the ticket to an order first`);
   const unmet = action.preconditions?.(target, input) ?? null;
-  if (unmet) throw new AppError("CONFLICT", unmet);
+  if (typeof unmet === "string") throw new AppError("CONFLICT", unmet);
+  if (unmet) throw new AppError("VALIDATION", unmet.message, { fields: { [unmet.field]: [unmet.message] } });
   const decision = await decideActionPolicy({ db, shopId, actor, actionType: action.type, actionLabel: action.label, facts: action.policyFacts?.(target, input) });
   if (!decision.allowed) throw new AppError(decision.code ?? "POLICY_DENIED", decision.rule, { details: { rule: decision.rule } });
   return { target, decision };

@@ -71,8 +71,12 @@ export interface ActionDefinition<I = unknown> {
   permission: Permission;
   targets: readonly ActionTargetKind[];
   input: ZodType<I, ZodTypeDef, unknown>;
-  /** Checked before anything is written: a refusal here is a 4xx answer, not a run. */
-  preconditions?: (target: ActionTarget, input: I) => string | null;
+  /**
+   * Checked before anything is written: a refusal here is a 4xx answer, not a run. A string is
+   * a state that forbids it (409); a field and message is input that cannot fit this order (400
+   * beside the field, e.g. more decimals than its currency has).
+   */
+  preconditions?: (target: ActionTarget, input: I) => string | { field: string; message: string } | null;
   /**
    * What the audit rows keep of the input, and what staff without customers.pii see of it on
    * the Runs page, when it holds customer data (an address): the audit log is read by people

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compareDecimal, fromMicros, isDecimal, percentOf, toMicros } from "./money";
+import { amountPrecisionError, compareDecimal, currencyDecimals, fromMicros, isDecimal, percentOf, toMicros } from "./money";
 
 describe("decimal money", () => {
   it("round-trips amounts exactly", () => {
@@ -27,5 +27,17 @@ describe("decimal money", () => {
     expect(percentOf("1", "3")).toBe("33.333334");
     expect(percentOf("0", "0")).toBe("0.00");
     expect(percentOf("5", "0")).toBe("100.00");
+  });
+});
+
+describe("currency precision", () => {
+  it("knows each currency's decimals and refuses amounts finer than them", () => {
+    expect([currencyDecimals("EUR"), currencyDecimals("JPY"), currencyDecimals("KWD")]).toEqual([2, 0, 3]);
+    expect(amountPrecisionError("5.00", "EUR")).toBeNull();
+    expect(amountPrecisionError("5.0100", "EUR")).toBeNull();
+    expect(amountPrecisionError("5.001", "EUR")).toBe("EUR amounts have at most 2 decimals");
+    expect(amountPrecisionError("500", "JPY")).toBeNull();
+    expect(amountPrecisionError("500.5", "JPY")).toBe("JPY amounts have no decimals");
+    expect(amountPrecisionError("1.125", "KWD")).toBeNull();
   });
 });

@@ -46,3 +46,23 @@ export function percentOf(amount: string, total: string): string {
 export function formatMoney(amount: string, currencyCode: string): string {
   return `${amount} ${currencyCode}`;
 }
+
+/** How many decimals a currency's amounts have (EUR 2, JPY 0, KWD 3), from Intl's ISO 4217 data. */
+export function currencyDecimals(currencyCode: string): number {
+  try {
+    return new Intl.NumberFormat("en", { style: "currency", currency: currencyCode }).resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    return 2;
+  }
+}
+
+/**
+ * Null when `amount` fits the currency, else the message for its field. Shopify refuses 5.001
+ * EUR as a userError after the run started; the form should say so before anything is written.
+ */
+export function amountPrecisionError(amount: string, currencyCode: string): string | null {
+  const decimals = currencyDecimals(currencyCode);
+  const given = amount.split(".")[1]?.replace(/0+$/, "").length ?? 0;
+  if (given <= decimals) return null;
+  return decimals === 0 ? `${currencyCode} amounts have no decimals` : `${currencyCode} amounts have at most ${decimals} decimals`;
+}
