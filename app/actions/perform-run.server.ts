@@ -82,14 +82,14 @@ export async function writeTimeline(tx: DbClient, options: TimelineOptions, outc
   if (target.ticket) await tx.ticket.update({ where: { id: target.ticket.id }, data: { lastActivityAt: occurredAt } });
 }
 
-const auditBase = (options: PerformRunOptions) => ({
+const auditBase = (options: FailureOptions) => ({
   actor: options.actor,
   entityType: "Run",
   entityId: options.runId,
   correlationId: options.correlationId,
 });
 
-const runMetadata = (options: PerformRunOptions) => ({
+const runMetadata = (options: FailureOptions) => ({
   actionType: options.action.type,
   targetKind: options.target.kind,
   targetId: options.target.id,
@@ -168,45 +168,54 @@ async function recordFailure(options: PerformRunOptions, error: unknown): Promis
       "action failed",
     );
   }
-  const reasonCode = reasonCodeFor(appError.code);
-  const message = runError(appError).message;
-  const exception = await options.db.$transaction(async (tx) => {
-    await failRun({ db: tx, runId: options.runId, error: appError });
-    await recordAudit({ db: tx, ...auditBase(options), action: "action.failed", after: { code: appError.code, reasonCode, message }, metadata: runMetadata(options) });
-    const existing = await tx.actionException.findUnique({ where: { rootRunId: options.rootRunId }, select: { id: true, status: true } });
-    const exception = existing
-      ? await tx.actionException.update({
-          where: { id: existing.id },
-          data: { status: "open", lastRunId: options.runId, reasonCode, message, attempts: options.attempt },
-        })
-      : await tx.actionException.create({
-          data: {
-            rootRunId: options.rootRunId,
-            lastRunId: options.runId,
-            actionType: options.action.type,
-            reasonCode,
-            message,
-            ticketId: options.target.ticket?.id ?? null,
-            orderId: options.target.order?.id ?? null,
-            attempts: options.attempt,
-          } as Prisma.ActionExceptionUncheckedCreateInput,
-        });
-    await recordAudit({
-      db: tx,
-      actor: options.actor,
-      action: existing ? "exception.reopened" : "exception.opened",
-      entityType: "ActionException",
-      entityId: exception.id,
-      before: existing ? { status: existing.status } : undefined,
-      after: { status: "open", reasonCode, runId: options.runId },
-      correlationId: options.correlationId,
-    });
-    await writeTimeline(tx, options, "failed", redactText(`${options.action.label} failed: ${message}`), new Date());
-    return exception;
-  });
+  const exception = await options.db.$transaction((tx) => writeFailure(tx, options, appError));
   const answer = new AppError(appError.code, appError.message, {
     fields: appError.fields,
-    details: { runId: options.runId, rootRunId: options.rootRunId, exceptionId: exception.id, reasonCode },
+    details: { runId: options.runId, rootRunId: options.rootRunId, exceptionId: exception.id, reasonCode: exception.reasonCode },
   });
   return { status: answer.status, body: errorBody(answer, options.correlationId) };
+}
+
+export type FailureOptions = Omit<PerformRunOptions, "db" | "shopify" | "input">;
+
+/**
+ * A failed attempt, in the caller's transaction: the failed run, the `action.failed` audit row,
+ * the exception (opened, or reopened for a retry of the same lineage) with its audit row, and
+ * the timelines. Shared with the sweeper of runs interrupted mid-flight.
+ */
+export async function writeFailure(tx: DbClient, options: FailureOptions, appError: AppError) {
+  const reasonCode = reasonCodeFor(appError.code);
+  const message = runError(appError).message;
+  await failRun({ db: tx, runId: options.runId, error: appError });
+  await recordAudit({ db: tx, ...auditBase(options), action: "action.failed", after: { code: appError.code, reasonCode, message }, metadata: runMetadata(options) });
+  const existing = await tx.actionException.findUnique({ where: { rootRunId: options.rootRunId }, select: { id: true, status: true } });
+  const exception = existing
+    ? await tx.actionException.update({
+        where: { id: existing.id },
+        data: { status: "open", lastRunId: options.runId, reasonCode, message, attempts: options.attempt },
+      })
+    : await tx.actionException.create({
+        data: {
+          rootRunId: options.rootRunId,
+          lastRunId: options.runId,
+          actionType: options.action.type,
+          reasonCode,
+          message,
+          ticketId: options.target.ticket?.id ?? null,
+          orderId: options.target.order?.id ?? null,
+          attempts: options.attempt,
+        } as Prisma.ActionExceptionUncheckedCreateInput,
+      });
+  await recordAudit({
+    db: tx,
+    actor: options.actor,
+    action: existing ? "exception.reopened" : "exception.opened",
+    entityType: "ActionException",
+    entityId: exception.id,
+    before: existing ? { status: existing.status } : undefined,
+    after: { status: "open", reasonCode, runId: options.runId },
+    correlationId: options.correlationId,
+  });
+  await writeTimeline(tx, options, "failed", redactText(`${options.action.label} failed: ${message}`), new Date());
+  return exception;
 }

@@ -1,3 +1,4 @@
+import { sweepInterruptedRuns } from "../actions/sweep-interrupted-runs.server";
 import { expireApprovals } from "../approvals/expire-approvals.server";
 import prisma from "../db.server";
 import { logger } from "../lib/logger.server";
@@ -8,8 +9,9 @@ import { enqueue } from "./enqueue.server";
 
 /**
  * The periodic job (orders.reconcile, every 10 minutes): reconcile every installed shop's
- * orders and close its expired approval requests, re-enqueue webhook deliveries stored but never processed, and drop expired
- * rate-limit windows. Each part is independent: one shop failing does not stop the others.
+ * orders, close its expired approval requests and fail (with an exception) the runs a dead
+ * process left running; re-enqueue webhook deliveries stored but never processed, and drop
+ * expired rate-limit windows. Each part is independent: one shop failing does not stop the others.
  */
 export async function runMaintenance({ clientFor, shopDomain }: { clientFor: (shop: string) => Promise<AdminClient>; shopDomain?: string }) {
   const shops = await prisma.shop.findMany({ where: { uninstalledAt: null, ...(shopDomain ? { domain: shopDomain } : {}) }, select: { id: true, domain: true } });
@@ -24,10 +26,17 @@ export async function runMaintenance({ clientFor, shopDomain }: { clientFor: (sh
         },
       });
       logger.info({ shop: shop.domain, ...result }, "orders reconciled");
-      const expired = await expireApprovals({ db: scopedDb(shop.id), correlationId: `maintenance-${Date.now()}` });
-      if (expired) logger.info({ shop: shop.domain, expired }, "approvals expired");
     } catch (error) {
       logger.warn({ shop: shop.domain, err: (error as Error).message }, "reconciliation failed");
+    }
+    // Our own bookkeeping needs no Shopify call: it runs even when reconciliation could not.
+    try {
+      const expired = await expireApprovals({ db: scopedDb(shop.id), correlationId: `maintenance-${Date.now()}` });
+      if (expired) logger.info({ shop: shop.domain, expired }, "approvals expired");
+      const interrupted = await sweepInterruptedRuns({ db: scopedDb(shop.id), shopId: shop.id, correlationId: `maintenance-${Date.now()}` });
+      if (interrupted) logger.warn({ shop: shop.domain, interrupted }, "interrupted runs failed into exceptions");
+    } catch (error) {
+      logger.warn({ shop: shop.domain, err: (error as Error).message }, "approval expiry or run sweep failed");
     }
   }
 
