@@ -75,7 +75,8 @@ export type OrderChange =
       trackingNumber?: string;
       trackingUrl?: string;
     }
-  | { type: "cancel"; reason?: OrderCancelReason; staffNote?: string }
+  /** `refund: false` keeps what was paid (orderCancel without a refund method); default true. */
+  | { type: "cancel"; reason?: OrderCancelReason; staffNote?: string; refund?: boolean }
   | {
       type: "refund";
       /** Decimal amount in the shop currency, e.g. "12.50"; defaults to everything paid and not yet refunded. */
@@ -172,7 +173,7 @@ export function changeOrder(store: SandboxStore, domain: string, orderId: string
       topics = writer.fulfill(change);
       break;
     case "cancel":
-      topics = writer.cancel(change.reason ?? "OTHER", typeof change.staffNote === "string" ? change.staffNote : null);
+      topics = writer.cancel(change.reason ?? "OTHER", typeof change.staffNote === "string" ? change.staffNote : null, change.refund !== false);
       break;
     case "refund":
       topics = writer.refund(change.amount, typeof change.note === "string" ? change.note : null);
@@ -899,7 +900,7 @@ class OrderWriter {
     return { company, number, url };
   }
 
-  cancel(reason: OrderCancelReason, staffNote: string | null): string[] {
+  cancel(reason: OrderCancelReason, staffNote: string | null, refund: boolean): string[] {
     const order = this.order;
     if (!CANCEL_REASONS.includes(reason)) throw new OrderChangeError("INVALID", `Unknown cancel reason ${JSON.stringify(reason)}; one of ${CANCEL_REASONS.join(", ")}`);
     if (order.cancelledAt !== null) throw new OrderChangeError("INVALID", "Order has already been cancelled");
@@ -915,10 +916,11 @@ class OrderWriter {
       criticalAlert: reason === "FRAUD",
     });
     const topics: string[] = [];
-    if (netPayment > 0 || order.refunds.length > 0) {
+    if (refund && (netPayment > 0 || order.refunds.length > 0)) {
       this.cancellationRefund(netPayment, CANCEL_TEXT[reason]);
       topics.push("refunds/create");
     } else {
+      // Without a refund what was paid stays paid; open authorizations are voided regardless.
       this.voidOpenPayments();
     }
     order.cancelledAt = this.at;

@@ -1,9 +1,10 @@
 /**
  * cancel_order: cancels the order in Shopify (`orderCancel`): irreversible, so it is off and
  * confirmed by default. Shopify cancels in the background and answers with a job; the action
- * follows it to completion (bounded) before the runner re-ingests the order. What was paid goes
- * back to the original payment method, which is the money the policy's caps and approval
- * threshold weigh.
+ * follows it to completion (bounded) before the runner re-ingests the order. By default what
+ * was paid goes back to the original payment method, and that is the money the policy's caps
+ * and approval threshold weigh; cancelled without a refund (to refund part of it afterwards,
+ * say) it moves no money.
  */
 import { z } from "zod";
 import { AppError } from "../lib/app-error";
@@ -20,6 +21,8 @@ export const ZCancelOrderInput = z
   .object({
     reason: z.enum(CANCEL_REASONS, { errorMap: () => ({ message: "Choose a reason" }) }),
     restock: z.boolean().default(true),
+    /** Refund what was paid to the original payment method; false keeps the payment. */
+    refund: z.boolean().default(true),
     notifyCustomer: z.boolean().default(true),
     staffNote: z.preprocess((value) => (value === "" || value === null ? undefined : value), z.string().trim().max(255, "At most 255 characters").optional()),
   })
@@ -43,17 +46,27 @@ export const cancelOrderAction = defineAction<CancelOrderInput>({
     if (snapshot.fulfillments.some((fulfillment) => fulfillment.status === "SUCCESS")) return "Items of this order were fulfilled: cancel is not possible; start a return instead";
     return null;
   },
-  policyFacts: (target) => {
-    const amount = refundableAmount(target.order?.snapshot ?? null) ?? "0.00";
+  policyFacts: (target, input) => {
+    const amount = input.refund ? (refundableAmount(target.order?.snapshot ?? null) ?? "0.00") : "0.00";
     return { amount, percentage: target.order ? percentOf(amount, target.order.currentTotalAmount) : undefined };
   },
   preview: (target, input) =>
-    `Cancel order ${target.order?.name ?? ""} in Shopify (reason: ${input.reason.toLowerCase()}), refund ${refundableAmount(target.order?.snapshot ?? null) ?? "0.00"} ${target.order?.currencyCode ?? ""} to the original payment method${input.restock ? ", restock the items" : ""}${input.notifyCustomer ? " and email the customer" : ""}. This cannot be undone.`,
+    `Cancel order ${target.order?.name ?? ""} in Shopify (reason: ${input.reason.toLowerCase()}), ${
+      input.refund ? `refund ${refundableAmount(target.order?.snapshot ?? null) ?? "0.00"} ${target.order?.currencyCode ?? ""} to the original payment method` : "keep what was paid (no refund)"
+    }${input.restock ? ", restock the items" : ""}${input.notifyCustomer ? " and email the customer" : ""}. This cannot be undone.`,
   async perform({ shopify, order, input }) {
     const data = await shopify.request<OrderCancelMutation>(
       "OrderCancel",
       ORDER_CANCEL_MUTATION,
-      { orderId: order.shopifyId, reason: input.reason, restock: input.restock, notifyCustomer: input.notifyCustomer, staffNote: input.staffNote ?? null, refundMethod: { originalPaymentMethodsRefund: true } },
+      {
+        orderId: order.shopifyId,
+        reason: input.reason,
+        restock: input.restock,
+        notifyCustomer: input.notifyCustomer,
+        staffNote: input.staffNote ?? null,
+        // @oneOf: original payment methods, or store credit; none at all keeps the payment.
+        refundMethod: input.refund ? { originalPaymentMethodsRefund: true } : null,
+      },
       10,
     );
     assertNoUserErrors("orderCancel", data.orderCancel ? { userErrors: data.orderCancel.orderCancelUserErrors } : null);
@@ -68,7 +81,7 @@ export const cancelOrderAction = defineAction<CancelOrderInput>({
       result: { shopify: { orderCancel: { job } } },
       summary: `Order ${order.name} cancelled in Shopify (${input.reason.toLowerCase()})`,
       before: { cancelledAt: null, refundable: refundableAmount(order.snapshot) },
-      after: { cancelled: true, reason: input.reason, restock: input.restock },
+      after: { cancelled: true, reason: input.reason, restock: input.restock, refunded: input.refund },
     };
   },
 });

@@ -144,6 +144,26 @@ describe("cancel_order", () => {
     expect(fulfilled.body.error.message).toBe("Items of this order were fulfilled: cancel is not possible; start a return instead");
   });
 
+  it("cancels without a refund when asked: the payment stays, and the policy weighs no money", async () => {
+    await setPolicy("cancel_order", { enabled: true }, [{ limitType: "max_amount", value: "1.00" }]);
+    const order = await newPaidOrder();
+    const refunding = await runAction(order.id, "cancel_order", { reason: "CUSTOMER" });
+    expect(refunding.status).toBe(422);
+    expect(refunding.body.error.code).toBe("LIMIT_EXCEEDED");
+    const preview = await runAction(order.id, "cancel_order", { reason: "CUSTOMER", refund: false }, { query: "?preview=1" });
+    expect(preview.body.preview).toMatch(/keep what was paid \(no refund\)/);
+    const kept = await runAction(order.id, "cancel_order", { reason: "CUSTOMER", refund: false });
+    expect(kept.status).toBe(200);
+    expect(sandboxOrder(order.shopifyId).cancelledAt).not.toBeNull();
+    expect(sandboxOrder(order.shopifyId).refunds).toHaveLength(0);
+    const snapshot = await latestSnapshot(order.id);
+    expect(snapshot.order.cancelledAt).not.toBeNull();
+    expect(snapshot.totals.refunded?.shop.amount).toMatch(/^0(\.0+)?$/);
+    // What was paid can still be refunded afterwards, as its own action under its own policy.
+    await setPolicy("process_refund", { enabled: true });
+    expect((await runAction(order.id, "process_refund", { amount: "1.00" })).status).toBe(200);
+  });
+
   it("weighs the money a cancel refunds against the approval threshold", async () => {
     await setPolicy("cancel_order", { enabled: true, approvalMode: "above_amount", approvalThreshold: "0.01" });
     const order = await newPaidOrder();

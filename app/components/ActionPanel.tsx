@@ -247,13 +247,20 @@ const CATALOG_FORMS: Record<string, CatalogForm> = {
           { label: "Other", value: "OTHER" },
         ],
       },
+      { name: "refund", label: "Refund the payment to the original payment method", kind: "checkbox" },
       { name: "restock", label: "Restock the items", kind: "checkbox" },
       { name: "notifyCustomer", label: "Email the customer", kind: "checkbox" },
       { name: "staffNote", label: "Staff note (optional)", kind: "text", helpText: "Kept on the order in Shopify; the customer does not see it." },
     ],
-    initial: { reason: "", restock: true, notifyCustomer: true, staffNote: "" },
+    initial: { reason: "", refund: true, restock: true, notifyCustomer: true, staffNote: "" },
     submit: "Cancel order",
-    toInput: (values) => ({ reason: text(values, "reason"), restock: values.restock !== false, notifyCustomer: values.notifyCustomer !== false, staffNote: text(values, "staffNote") }),
+    toInput: (values) => ({
+      reason: text(values, "reason"),
+      refund: values.refund !== false,
+      restock: values.restock !== false,
+      notifyCustomer: values.notifyCustomer !== false,
+      staffNote: text(values, "staffNote"),
+    }),
   },
   update_address: {
     fields: [

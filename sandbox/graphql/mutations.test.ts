@@ -272,3 +272,29 @@ describe("returnCreate", () => {
     expect(answer.data.returnCreate.userErrors[0].message).toMatch(/greater than the returnable quantity \(0\)/);
   });
 });
+
+describe("orderCancel refund method", () => {
+  const CANCEL = `mutation($id: ID!, $method: OrderCancelRefundMethodInput) { orderCancel(orderId: $id, reason: CUSTOMER, restock: true, refundMethod: $method) {
+    job { id done } orderCancelUserErrors { code field message } } }`;
+  const paidUnshipped = () => ctx.store.orders(SHOP).filter((o) => o.cancelledAt === null && o.fulfillments.length === 0 && o.refunds.length === 0 && bagMinor(o.netPaymentSet) > 0);
+
+  it("refunds what was paid to the original payment method, or keeps it without a refund method", async () => {
+    const [refunded, kept] = paidUnshipped();
+    const paid = bagMinor(kept!.netPaymentSet);
+    expect((await ctx.run(CANCEL, { id: refunded!.id, method: { originalPaymentMethodsRefund: true } })).data.orderCancel.orderCancelUserErrors).toEqual([]);
+    expect(refunded!.refunds).toHaveLength(1);
+    expect(refunded!.displayFinancialStatus).toBe("REFUNDED");
+    expect((await ctx.run(CANCEL, { id: kept!.id, method: null })).data.orderCancel.orderCancelUserErrors).toEqual([]);
+    expect(kept!.cancelledAt).not.toBeNull();
+    expect(kept!.refunds).toHaveLength(0);
+    expect(bagMinor(kept!.netPaymentSet)).toBe(paid);
+    expect(bagMinor(kept!.currentTotalPriceSet)).toBe(0);
+  });
+
+  it("refuses store credit, which the sandbox does not model, without cancelling", async () => {
+    const [order] = paidUnshipped();
+    const { data } = await ctx.run(CANCEL, { id: order!.id, method: { storeCreditRefund: {} } });
+    expect(data.orderCancel.orderCancelUserErrors).toEqual([{ code: "INVALID", field: ["refundMethod", "storeCreditRefund"], message: "The sandbox does not support refunds to store credit yet" }]);
+    expect(order!.cancelledAt).toBeNull();
+  });
+});

@@ -12,7 +12,8 @@
  *   discountCodeBasicCreate(basicCodeDiscount)   a code for everyone or for given customers
  *   fulfillmentTrackingInfoUpdate(fulfillmentId, trackingInfoInput, notifyCustomer)   fulfillments/update, orders/updated
  *   orderCancel(orderId, reason, restock, ...)   returns a Job (done at once; job(id:) resolves it);
- *                                refunds what was paid (the change API's cancel), orders/cancelled
+ *                                refunds what was paid with refundMethod originalPaymentMethodsRefund,
+ *                                keeps it without a refund method; orders/cancelled
  */
 import { createHash } from "node:crypto";
 import { GraphQLError, Kind, valueFromASTUntyped, type GraphQLResolveInfo } from "graphql";
@@ -168,8 +169,13 @@ export function orderMutationResolvers(mutation: string, query = "QueryRoot"): R
       const order = findOrder(ctx, args["orderId"]);
       const refuse = (code: string, field: string[], message: string) => ({ job: null, jobResult: null, orderCancelUserErrors: [{ code, field, message }], userErrors: [{ field, message }] });
       if (!order) return refuse("NOT_FOUND", ["orderId"], "Order does not exist");
+      // refundMethod (@oneOf) says how to refund what was paid; without it (or the deprecated
+      // refund: true) nothing is refunded. Store credit is not modelled by the sandbox.
+      const method = args["refundMethod"] as { originalPaymentMethodsRefund?: boolean | null; storeCreditRefund?: unknown } | null | undefined;
+      if (method?.storeCreditRefund) return refuse("INVALID", ["refundMethod", "storeCreditRefund"], "The sandbox does not support refunds to store credit yet");
+      const refund = method?.originalPaymentMethodsRefund === true || args["refund"] === true;
       try {
-        changeOrder(ctx.store, ctx.domain, order.id, { type: "cancel", reason: args["reason"] as OrderCancelReason, staffNote: typeof args["staffNote"] === "string" ? args["staffNote"] : undefined });
+        changeOrder(ctx.store, ctx.domain, order.id, { type: "cancel", reason: args["reason"] as OrderCancelReason, staffNote: typeof args["staffNote"] === "string" ? args["staffNote"] : undefined, refund });
       } catch (error) {
         if (error instanceof OrderChangeError) return refuse("INVALID", ["orderId"], error.message);
         throw error;
