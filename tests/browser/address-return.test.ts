@@ -12,11 +12,9 @@
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ActionPolicyForm } from "../../app/policy/schema";
 import { SANDBOX_SHOP } from "../../sandbox/config";
-import { idNamespace, orderLegacyId } from "../../sandbox/store/generator";
 import { startSandboxProcess, type SandboxProcess } from "../../scripts/smoke-sandbox";
-import { launchBrowser, newPage, screenshot, watchPageErrors } from "../helpers/browser";
+import { ingestOrderByWebhook, launchBrowser, newPage, policyForm, savePolicies, screenshot, watchPageErrors } from "../helpers/browser";
 
 const SEED = 42;
 /** Seed 42's generated orders (sandbox/store/generator.ts archetypeFor): index 3 is #1004, delivered; 16 is #1017, paid and unshipped. */
@@ -32,47 +30,6 @@ let problems: string[];
 const nav = (label: string) => page.locator("#sandbox-nav a", { hasText: label }).click();
 const lastToast = () => page.locator(".sandbox-toast").last();
 
-/** Both actions on, without confirmation, saved as the Owner through POST /app/policy/update. */
-async function turnOn(actionTypes: string[]) {
-  const form: ActionPolicyForm = {
-    enabled: true,
-    requiresConfirmation: false,
-    approvalMode: "off",
-    approvalThreshold: "",
-    approvalExpiryHours: "24",
-    maxAmount: "",
-    maxPercentage: "",
-    shopWindowCount: "",
-    shopWindowHours: "",
-    actorWindowCount: "",
-    actorWindowHours: "",
-  };
-  const answer = await page.evaluate(async (body) => {
-    const response = await fetch("/app/policy/update", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
-    return { status: response.status, body: (await response.json()) as unknown };
-  }, { policies: Object.fromEntries(actionTypes.map((type) => [type, form])) });
-  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-}
-
-/** Sends the order's orders/updated webhook and waits until the Orders list shows it. */
-async function ingest(order: { index: number; name: string }) {
-  const legacyId = orderLegacyId(idNamespace(SEED, SANDBOX_SHOP), order.index);
-  const response = await fetch(new URL("/_sandbox/webhooks", sandbox.openUrl), {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ topic: "orders/updated", shop: SANDBOX_SHOP, payload: { id: legacyId, admin_graphql_api_id: `gid://shopify/Order/${legacyId}` } }),
-  });
-  expect(response.status).toBe(200);
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    await nav("Orders");
-    await page.getByRole("button", { name: "Apply filters" }).waitFor();
-    if ((await page.locator('tbody a[href^="/app/orders/"]').getByText(order.name, { exact: true }).count()) > 0) return;
-    if (Date.now() > deadline) throw new Error(`${order.name} not ingested\n${sandbox.output().slice(-3000)}`);
-    await page.waitForTimeout(1000);
-  }
-}
-
 async function openOrder(name: string) {
   await nav("Orders");
   await page.getByRole("button", { name: "Apply filters" }).waitFor();
@@ -86,9 +43,9 @@ beforeAll(async () => {
   problems = watchPageErrors(page);
   await page.goto(sandbox.openUrl.replace(/\/admin\/.*/, `/admin/${SANDBOX_SHOP}?user=${OWNER}`));
   await page.getByRole("heading", { name: "Ops Demo Store" }).waitFor();
-  await turnOn(["update_address", "initiate_return"]);
-  await ingest(DELIVERED);
-  await ingest(UNSHIPPED);
+  // Both on, without confirmation (its flow has its own browser tests).
+  await savePolicies(page, { update_address: policyForm({ requiresConfirmation: false }), initiate_return: policyForm({ requiresConfirmation: false }) });
+  for (const order of [DELIVERED, UNSHIPPED]) await ingestOrderByWebhook(page, sandbox, { seed: SEED, ...order });
 }, 180_000);
 
 afterAll(async () => {

@@ -18,9 +18,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toMicros } from "../../app/lib/money";
 import type { ActionPolicyForm } from "../../app/policy/schema";
 import { SANDBOX_SHOP } from "../../sandbox/config";
-import { idNamespace, orderLegacyId } from "../../sandbox/store/generator";
 import { startSandboxProcess, type SandboxProcess } from "../../scripts/smoke-sandbox";
-import { launchBrowser, newPage, screenshot, watchPageErrors } from "../helpers/browser";
+import { ingestOrderByWebhook, launchBrowser, newPage, policyForm, savePolicies, screenshot, watchPageErrors } from "../helpers/browser";
 
 const SEED = 42;
 /** Generated order 3 of seed 42 is #1004, paid and delivered (sandbox/store/generator.ts). */
@@ -46,31 +45,8 @@ async function openApp(target: Page, user: number) {
   await target.getByRole("heading", { name: "Ops Demo Store" }).waitFor();
 }
 
-/**
- * Saves the refund policy as the Owner through POST /app/policy/update, the endpoint behind the
- * settings page (validated and audited like a save there); App Bridge adds the session token.
- */
-async function saveRefundPolicy(change: Partial<ActionPolicyForm>) {
-  const form: ActionPolicyForm = {
-    enabled: true,
-    requiresConfirmation: true,
-    approvalMode: "off",
-    approvalThreshold: "",
-    approvalExpiryHours: "24",
-    maxAmount: "",
-    maxPercentage: "",
-    shopWindowCount: "",
-    shopWindowHours: "",
-    actorWindowCount: "",
-    actorWindowHours: "",
-    ...change,
-  };
-  const answer = await page.evaluate(async (body) => {
-    const response = await fetch("/app/policy/update", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
-    return { status: response.status, body: (await response.json()) as unknown };
-  }, { policies: { process_refund: form } });
-  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-}
+/** The refund policy, saved as the Owner through the settings page's endpoint. */
+const saveRefundPolicy = (change: Partial<ActionPolicyForm>) => savePolicies(page, { process_refund: policyForm(change) });
 
 async function openTicket() {
   await nav(page, "Tickets");
@@ -113,23 +89,7 @@ beforeAll(async () => {
   await lastToast(page).waitFor();
 
   // The order arrives the way Shopify would send it: a webhook, processed by the worker.
-  const legacyId = orderLegacyId(idNamespace(SEED, SANDBOX_SHOP), ORDER_INDEX);
-  const response = await fetch(new URL("/_sandbox/webhooks", sandbox.openUrl), {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ topic: "orders/updated", shop: SANDBOX_SHOP, payload: { id: legacyId, admin_graphql_api_id: `gid://shopify/Order/${legacyId}` } }),
-  });
-  expect(response.status).toBe(200);
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    await nav(page, "Orders");
-    await page.getByRole("button", { name: "Apply filters" }).waitFor();
-    if ((await page.locator('tbody a[href^="/app/orders/"]').getByText(ORDER_NAME, { exact: true }).count()) > 0) break;
-    if (Date.now() > deadline) throw new Error(`order not ingested\n${sandbox.output().slice(-3000)}`);
-    await page.waitForTimeout(1000);
-    await nav(page, "Home");
-    await page.getByRole("heading", { name: "Ops Demo Store" }).waitFor();
-  }
+  await ingestOrderByWebhook(page, sandbox, { seed: SEED, index: ORDER_INDEX, name: ORDER_NAME });
 }, 180_000);
 
 afterAll(async () => {

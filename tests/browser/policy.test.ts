@@ -9,9 +9,8 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SANDBOX_SHOP } from "../../sandbox/config";
-import { idNamespace, orderLegacyId } from "../../sandbox/store/generator";
 import { startSandboxProcess, type SandboxProcess } from "../../scripts/smoke-sandbox";
-import { launchBrowser, newPage, screenshot, watchPageErrors } from "../helpers/browser";
+import { ingestOrderByWebhook, launchBrowser, newPage, screenshot, watchPageErrors } from "../helpers/browser";
 
 const SEED = 42;
 /** Generated order 0 of any seed is #1001 (sandbox/store/generator.ts). */
@@ -90,23 +89,7 @@ beforeAll(async () => {
 
   // The simulator weighs amounts against an order of this store: bring #1001 in through a
   // webhook, as production does, and wait for the worker.
-  const legacyId = orderLegacyId(idNamespace(SEED, SANDBOX_SHOP), 0);
-  const response = await fetch(new URL("/_sandbox/webhooks", sandbox.openUrl), {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ topic: "orders/updated", shop: SANDBOX_SHOP, payload: { id: legacyId, admin_graphql_api_id: `gid://shopify/Order/${legacyId}` } }),
-  });
-  expect(response.status).toBe(200);
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    await nav(page, "Orders");
-    await page.getByRole("button", { name: "Apply filters" }).waitFor();
-    if ((await page.locator('tbody a[href^="/app/orders/"]').getByText(ORDER_NAME, { exact: true }).count()) > 0) break;
-    if (Date.now() > deadline) throw new Error(`order not ingested\n${sandbox.output().slice(-3000)}`);
-    await page.waitForTimeout(1000);
-    await nav(page, "Home");
-    await page.getByRole("heading", { name: "Ops Demo Store" }).waitFor();
-  }
+  await ingestOrderByWebhook(page, sandbox, { seed: SEED, index: 0, name: ORDER_NAME });
 }, 180_000);
 
 afterAll(async () => {

@@ -5,6 +5,7 @@
  * Call it once at a test file's top level: it registers its own beforeAll/afterEach.
  */
 import { randomUUID } from "node:crypto";
+import type { Prisma } from "@prisma/client";
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { afterEach, beforeAll, vi } from "vitest";
 import prisma from "../../app/db.server";
@@ -112,9 +113,10 @@ export async function actionTestKit() {
     async setPolicy(actionType: string, permission: PolicyRow, limits: LimitRow[] = []) {
       await db().$transaction(async (tx) => {
         const data = { requiresConfirmation: false, approvalMode: "off", approvalThreshold: null, approvalExpiryHours: 24, ...permission };
-        await tx.actionPermission.upsert({ where: { shopId_actionType: { shopId: ids.shopA, actionType } }, create: { actionType, ...data } as never, update: data });
+        await tx.actionPermission.upsert({ where: { shopId_actionType: { shopId: ids.shopA, actionType } }, create: { actionType, ...data } as Prisma.ActionPermissionUncheckedCreateInput, update: data });
         await tx.actionLimit.deleteMany({ where: { actionType } });
-        for (const limit of limits) await tx.actionLimit.create({ data: { actionType, ...limit } as never });
+        // The scoped client adds shopId.
+        for (const limit of limits) await tx.actionLimit.create({ data: { actionType, ...limit } as Prisma.ActionLimitUncheckedCreateInput });
         await bumpPolicyVersion(tx, ids.shopA);
       });
     },

@@ -7,8 +7,11 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
+import type { ActionPolicyForm } from "../../app/policy/schema";
+import { SANDBOX_SHOP } from "../../sandbox/config";
+import { idNamespace, orderLegacyId } from "../../sandbox/store/generator";
+import { BROWSER_USER_AGENT, type SandboxProcess } from "../../scripts/smoke-sandbox";
 import { ROOT } from "../../server/paths";
-import { BROWSER_USER_AGENT } from "../../scripts/smoke-sandbox";
 
 const CHROMIUM = "/usr/bin/chromium";
 export const ARTIFACTS_DIR = join(ROOT, "test-artifacts", "browser");
@@ -59,4 +62,60 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(ARTIFACTS_DIR, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/**
+ * Brings one generated order of the sandbox into the app the production way (a signed
+ * orders/updated webhook, the inbox, the worker) and waits until the Orders page lists it.
+ */
+export async function ingestOrderByWebhook(page: Page, sandbox: SandboxProcess, order: { seed: number; index: number; name: string }): Promise<void> {
+  const legacyId = orderLegacyId(idNamespace(order.seed, SANDBOX_SHOP), order.index);
+  const response = await fetch(new URL("/_sandbox/webhooks", sandbox.openUrl), {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ topic: "orders/updated", shop: SANDBOX_SHOP, payload: { id: legacyId, admin_graphql_api_id: `gid://shopify/Order/${legacyId}` } }),
+  });
+  if (response.status !== 200) throw new Error(`the sandbox refused the webhook: ${response.status}`);
+  const deadline = Date.now() + 60_000;
+  const nav = (label: string) => page.locator("#sandbox-nav a", { hasText: label }).click();
+  for (;;) {
+    await nav("Orders");
+    await page.getByRole("button", { name: "Apply filters" }).waitFor();
+    if ((await page.locator('tbody a[href^="/app/orders/"]').getByText(order.name, { exact: true }).count()) > 0) return;
+    if (Date.now() > deadline) throw new Error(`${order.name} not ingested\n${sandbox.output().slice(-3000)}`);
+    await page.waitForTimeout(1000);
+    await nav("Home");
+    await page.getByRole("heading", { name: "Ops Demo Store" }).waitFor();
+  }
+}
+
+/** One action's policy as the settings page submits it: on, confirmed, no limits, unless changed. */
+export function policyForm(change: Partial<ActionPolicyForm> = {}): ActionPolicyForm {
+  return {
+    enabled: true,
+    requiresConfirmation: true,
+    approvalMode: "off",
+    approvalThreshold: "",
+    approvalExpiryHours: "24",
+    maxAmount: "",
+    maxPercentage: "",
+    shopWindowCount: "",
+    shopWindowHours: "",
+    actorWindowCount: "",
+    actorWindowHours: "",
+    ...change,
+  };
+}
+
+/**
+ * Saves policies through POST /app/policy/update, the endpoint behind the settings page
+ * (validated and audited like a save there), as the page's staff member: App Bridge adds the
+ * session token.
+ */
+export async function savePolicies(page: Page, policies: Record<string, ActionPolicyForm>): Promise<void> {
+  const answer = await page.evaluate(async (body) => {
+    const response = await fetch("/app/policy/update", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    return { status: response.status, body: (await response.json()) as unknown };
+  }, { policies });
+  if (answer.status !== 200) throw new Error(`policy save answered ${answer.status}: ${JSON.stringify(answer.body)}`);
 }
