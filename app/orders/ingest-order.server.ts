@@ -2,7 +2,7 @@ import { AppError, fieldErrors } from "../lib/app-error";
 import type { ScopedDb } from "../lib/tenancy.server";
 import type { AdminClient } from "../shopify/admin-client.server";
 import type { OrderContextQuery, OrderContextQueryVariables } from "../shopify/admin.generated";
-import { ORDER_CONTEXT_QUERY } from "../shopify/documents";
+import { ORDER_CONTEXT_QUERY, ORDER_CONTEXT_REQUESTED_COST } from "../shopify/documents";
 import { ZOrderContext } from "./schema";
 import { storeOrderContext, type StoreOrderContextResult } from "./store-order-context.server";
 
@@ -18,7 +18,7 @@ export interface IngestOrderOptions {
  * canonical state comes from GraphQL: webhook payloads only say which order to look at.
  */
 export async function ingestOrder({ db, client, shopifyId }: IngestOrderOptions): Promise<StoreOrderContextResult | { outcome: "missing" }> {
-  const data = await client.request<OrderContextQuery>("OrderContext", ORDER_CONTEXT_QUERY, { id: shopifyId } satisfies OrderContextQueryVariables, 400);
+  const data = await client.request<OrderContextQuery>("OrderContext", ORDER_CONTEXT_QUERY, { id: shopifyId } satisfies OrderContextQueryVariables, ORDER_CONTEXT_REQUESTED_COST);
   if (!data.order) return { outcome: "missing" };
   const parsed = ZOrderContext.safeParse(data.order);
   if (!parsed.success) {

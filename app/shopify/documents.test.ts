@@ -55,6 +55,11 @@ describe("GraphQL documents under app/", () => {
     if (isOperation(document)) expect(calculateRequestedCost(loadAdminSchema(), document, {})).toBeLessThanOrEqual(1000);
   });
 
+  it("tell the Admin API client what the order context query really requests", async () => {
+    const { ORDER_CONTEXT_QUERY, ORDER_CONTEXT_REQUESTED_COST } = await import("./documents");
+    expect(calculateRequestedCost(loadAdminSchema(), parse(ORDER_CONTEXT_QUERY), {})).toBe(ORDER_CONTEXT_REQUESTED_COST);
+  });
+
   it("would catch a field that does not exist", () => {
     expect(validate(loadAdminSchema(), parse("query { shop { nameThatDoesNotExist } }")).length).toBe(1);
   });

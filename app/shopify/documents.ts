@@ -233,6 +233,13 @@ export const ORDER_CONTEXT_FRAGMENT = `#graphql
   }
 `;
 
+/**
+ * What Shopify charges ORDER_CONTEXT_QUERY up front (the bucket must hold it; the unused part
+ * is refunded). The Admin API client waits for this much before sending it; documents.test.ts
+ * fails when the query changes and this does not.
+ */
+export const ORDER_CONTEXT_REQUESTED_COST = 582;
+
 export const ORDER_CONTEXT_QUERY = `#graphql
   query OrderContext($id: ID!) {
     order(id: $id) {
