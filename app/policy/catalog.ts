@@ -24,7 +24,7 @@ export const POLICY_ACTIONS: readonly PolicyActionInfo[] = [
   { actionType: "tag_order", label: "Tag order", explanation: "Add tags to the order in Shopify.", money: false, defaults: on },
   { actionType: "add_order_note", label: "Add order note", explanation: "Replace the order's note in Shopify (visible to staff in Shopify admin).", money: false, defaults: on },
   { actionType: "send_tracking", label: "Send tracking", explanation: "Update a fulfillment's tracking and email it to the customer.", money: false, defaults: on },
-  { actionType: "update_address", label: "Update shipping address", explanation: "Change where an unfulfilled order ships. Refused once fulfilled.", money: false, defaults: guarded },
+  { actionType: "update_address", label: "Update shipping address", explanation: "Change where an order ships; what has not shipped goes to the new address. Refused once everything has shipped.", money: false, defaults: guarded },
   { actionType: "cancel_order", label: "Cancel order", explanation: "Cancel the order in Shopify, optionally refund and restock. Cannot be undone.", money: true, defaults: guarded },
   { actionType: "initiate_return", label: "Initiate return", explanation: "Open a return for fulfilled items the customer sends back.", money: false, defaults: guarded },
   { actionType: "process_refund", label: "Process refund", explanation: "Send money back to the customer's payment method.", money: true, defaults: guarded },

@@ -49,6 +49,8 @@ import { action as updatePolicyAction } from "../routes/app.policy.update";
 import { action as simulatePolicyAction } from "../routes/app.policy.simulate";
 import { action as denyAction } from "../routes/app.approvals.$id.deny";
 import { action as confirmRunAction } from "../routes/app.action-center.runs.$id.confirm";
+import type { SnapshotContent } from "../orders/build-snapshot";
+import { returnableItems } from "../orders/returnable-items";
 import { createTicket } from "../tickets/create-ticket.server";
 import { ROLES, type Permission, type RoleKey } from "./permissions";
 
@@ -71,6 +73,8 @@ let targetStaffId: string;
 let auditEntryId: string;
 let runId: string;
 let orderId: string;
+let unshippedOrderId: string;
+let shippedOrderId: string;
 
 interface Endpoint {
   name: string;
@@ -235,6 +239,21 @@ const ENDPOINTS: Endpoint[] = [
     permission: "actions.refund",
     invoke: (userId) => postRunnerAction("orders", orderId, "process_refund", { amount: "0.01", notify: false }, userId),
   },
+  {
+    // Previewed: the same RBAC, policy and preconditions as a run, repeatable for every role.
+    name: "POST /app/action-center/orders/:id/actions/update_address?preview=1 (policy on)",
+    permission: "actions.update_address",
+    invoke: (userId) => postRunnerAction("orders", unshippedOrderId, "update_address", { lastName: "Matrix", address1: "Matrixweg 1", city: "Berlin", zip: "10115", countryCode: "DE" }, userId, "?preview=1"),
+  },
+  {
+    name: "POST /app/action-center/orders/:id/actions/initiate_return?preview=1 (policy on)",
+    permission: "actions.initiate_return",
+    invoke: async (userId) => {
+      const snapshot = await prisma.orderSnapshot.findFirstOrThrow({ where: { orderId: shippedOrderId }, orderBy: { version: "desc" } });
+      const [item] = returnableItems(snapshot.content as unknown as SnapshotContent).items;
+      return postRunnerAction("orders", shippedOrderId, "initiate_return", { lineItems: [{ fulfillmentLineItemId: item!.fulfillmentLineItemId, quantity: 1 }], reason: "UNWANTED" }, userId, "?preview=1");
+    },
+  },
   { name: "GET /app/approvals", permission: "approvals.decide", invoke: (userId) => get(approvalsLoader, "/app/approvals", userId) },
   { name: "GET /app/policy", permission: "policy.view", invoke: (userId) => get(policyLoader, "/app/policy", userId) },
   {
@@ -336,11 +355,11 @@ const ENDPOINTS: Endpoint[] = [
   },
 ];
 
-function postRunnerAction(kind: "tickets" | "orders", id: string, type: string, body: unknown, userId: number) {
+function postRunnerAction(kind: "tickets" | "orders", id: string, type: string, body: unknown, userId: number, query = "") {
   const route = kind === "tickets" ? ticketRunnerAction : orderRunnerAction;
   return call(() =>
     route({
-      request: adminFetchRequest(`/app/action-center/${kind}/${id}/actions/${type}`, {
+      request: adminFetchRequest(`/app/action-center/${kind}/${id}/actions/${type}${query}`, {
         shop: SHOP_A,
         userId,
         method: "POST",
@@ -446,7 +465,16 @@ beforeAll(async () => {
   // The refund case needs the store policy to allow it without confirmation (the install
   // default turns it off), and an order with money to refund.
   await db.actionPermission.update({ where: { shopId_actionType: { shopId, actionType: "process_refund" } }, data: { enabled: true, requiresConfirmation: false } });
+  // The address and return cases: the policy allows them, on an order with nothing shipped and
+  // on one with shipped items nobody returned or refunded.
+  await db.actionPermission.updateMany({ where: { actionType: { in: ["update_address", "initiate_return"] } }, data: { enabled: true, requiresConfirmation: false } });
   await bumpPolicyVersion(db, shopId);
+  const orders = sandbox.store.orders(SHOP_A).filter((order) => order.cancelledAt === null);
+  const unshipped = orders.find((order) => order.fulfillments.length === 0)!.id as string;
+  const shipped = orders.find((order) => order.fulfillments.some((f) => f.status === "SUCCESS") && order.returns.length === 0 && order.refunds.length === 0)!.id as string;
+  for (const shopifyId of [unshipped, shipped]) await ingestOrder({ db, client: await offlineClient(SHOP_A), shopifyId });
+  unshippedOrderId = (await db.order.findFirstOrThrow({ where: { shopifyId: unshipped } })).id;
+  shippedOrderId = (await db.order.findFirstOrThrow({ where: { shopifyId: shipped } })).id;
 });
 
 const deniedCount = () => prisma.auditLog.count({ where: { shopId, action: "authz.denied", actorId: actorStaffId } });
