@@ -47,7 +47,7 @@ function requested(input: InitiateReturnInput): Map<string, number> {
   return units;
 }
 
-function describe(target: ActionTarget, input: InitiateReturnInput): string {
+function itemsLabel(target: ActionTarget, input: InitiateReturnInput): string {
   const items = returnableItems(target.order?.snapshot ?? null).items;
   return [...requested(input)].map(([id, quantity]) => `${quantity} × ${items.find((item) => item.fulfillmentLineItemId === id)?.title ?? "item"}`).join(", ");
 }
@@ -79,7 +79,7 @@ export const initiateReturnAction = defineAction<InitiateReturnInput>({
     return null;
   },
   preview: (target, input) =>
-    `Open a return on order ${target.order?.name ?? ""} for ${describe(target, input)} (reason: ${input.reason.toLowerCase().replaceAll("_", " ")}). The customer sends them back; refund them when they arrive.`,
+    `Open a return on order ${target.order?.name ?? ""} for ${itemsLabel(target, input)} (reason: ${input.reason.toLowerCase().replaceAll("_", " ")}). The customer sends them back; refund them when they arrive.`,
   async perform({ shopify, order, input, runId, rootRunId }) {
     const units = requested(input);
     if (runId !== rootRunId) {

@@ -39,7 +39,8 @@ export async function sweepInterruptedRuns({ db, shopId, correlationId, now = ne
       if (claimed.count === 0) return false;
       await writeFailure(
         tx,
-        { shopId, actor: SWEEPER, correlationId, action, target: target ?? { kind: "order", id: "", ticket: null, order: null }, runId: run.id, rootRunId, attempt },
+        // A target deleted since (a redacted shop's ticket, say) still gets its run failed.
+        { shopId, actor: SWEEPER, correlationId, action, target: target ?? { kind: stored?.target?.kind ?? "order", id: stored?.target?.id ?? "", ticket: null, order: null }, runId: run.id, rootRunId, attempt },
         new AppError("INTERNAL", INTERRUPTED),
       );
       return true;
