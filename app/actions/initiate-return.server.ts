@@ -13,8 +13,8 @@
 import { z } from "zod";
 import { returnableItems } from "../orders/returnable-items";
 import { assertNoUserErrors } from "../shopify/admin-client.server";
-import type { OrderReturnsQuery, ReturnCreateMutation } from "../shopify/admin.generated";
-import { ORDER_RETURNS_QUERY, RETURN_CREATE_MUTATION } from "../shopify/documents";
+import type { OrderContextQuery, ReturnCreateMutation } from "../shopify/admin.generated";
+import { ORDER_CONTEXT_QUERY, ORDER_CONTEXT_REQUESTED_COST, RETURN_CREATE_MUTATION } from "../shopify/documents";
 import type { ActionTarget } from "./types";
 import { defineAction } from "./types";
 
@@ -83,7 +83,8 @@ export const initiateReturnAction = defineAction<InitiateReturnInput>({
   async perform({ shopify, order, input, runId, rootRunId }) {
     const units = requested(input);
     if (runId !== rootRunId) {
-      const existing = await shopify.request<OrderReturnsQuery>("OrderReturns", ORDER_RETURNS_QUERY, { id: order.shopifyId }, 1);
+      // The order's context holds its returns with their units: a retry is rare enough to need no query of its own.
+      const existing = await shopify.request<OrderContextQuery>("OrderContext", ORDER_CONTEXT_QUERY, { id: order.shopifyId }, ORDER_CONTEXT_REQUESTED_COST);
       const adopted = existing.order?.returns.nodes.find((ret) => {
         if (ret.status !== "OPEN") return false;
         const theirs = new Map<string, number>();

@@ -2652,16 +2652,6 @@ export type OrderNoteUpdateMutationVariables = Exact<{
 
 export type OrderNoteUpdateMutation = { orderUpdate: { order: { id: string, note: string | null } | null, userErrors: Array<{ field: Array<string> | null, message: string }> } | null };
 
-export type OrderReturnsQueryVariables = Exact<{
-  id: string | number;
-}>;
-
-
-export type OrderReturnsQuery = { order: { returns: { nodes: Array<{ id: string, name: string, status: ReturnStatus, totalQuantity: number, returnLineItems: { nodes: Array<
-            | { quantity: number, fulfillmentLineItem: { id: string } }
-            | { quantity: number }
-          > } }> } } | null };
-
 export type OrdersUpdatedSinceQueryVariables = Exact<{
   query: string;
   after?: string | null | undefined;

@@ -486,35 +486,6 @@ export const RETURN_CREATE_MUTATION = `#graphql
   }
 `;
 
-/**
- * returnCreate takes no idempotency key: a retry after a lost answer first looks for the
- * return the earlier attempt may have opened.
- */
-export const ORDER_RETURNS_QUERY = `#graphql
-  query OrderReturns($id: ID!) {
-    order(id: $id) {
-      returns(first: 20) {
-        nodes {
-          id
-          name
-          status
-          totalQuantity
-          returnLineItems(first: 20) {
-            nodes {
-              quantity
-              ... on ReturnLineItem {
-                fulfillmentLineItem {
-                  id
-                }
-              }
-            }
-          }
-        }
-      }
-    }
-  }
-`;
-
 export const DISCOUNT_CODE_BASIC_CREATE_MUTATION = `#graphql
   mutation DiscountCodeBasicCreate($input: DiscountCodeBasicInput!) {
     discountCodeBasicCreate(basicCodeDiscount: $input) {
