@@ -144,6 +144,22 @@ describe("cancel_order", () => {
     expect(fulfilled.body.error.message).toBe("Items of this order were fulfilled: cancel is not possible; start a return instead");
   });
 
+  it("turns Shopify's refusal (the order shipped meanwhile) into an exception; the retry is refused the same way", async () => {
+    await setPolicy("cancel_order", { enabled: true });
+    const order = await newPaidOrder();
+    // The warehouse ships it in Shopify; our snapshot has not heard of it yet.
+    await sandbox.changeOrder(SHOP_A, order.shopifyId, { type: "fulfill" });
+    const failed = await runAction(order.id, "cancel_order", { reason: "CUSTOMER" });
+    expect(failed.status).toBe(422);
+    expect(failed.body.error).toMatchObject({ code: "SHOPIFY_USER_ERROR", message: "Shopify refused orderCancel: Cannot cancel an order with fulfillments; cancel its fulfillments first" });
+    const { exceptionId } = failed.body.error.details;
+    expect(await db().actionException.findUniqueOrThrow({ where: { id: exceptionId } })).toMatchObject({ status: "open", reasonCode: "SHOPIFY_USER_ERROR", actionType: "cancel_order" });
+    const again = await retry(exceptionId);
+    expect(again.status).toBe(422);
+    expect(await db().actionException.findUniqueOrThrow({ where: { id: exceptionId } })).toMatchObject({ status: "open", attempts: 2 });
+    expect(sandboxOrder(order.shopifyId).cancelledAt).toBeNull();
+  });
+
   it("cancels without a refund when asked: the payment stays, and the policy weighs no money", async () => {
     await setPolicy("cancel_order", { enabled: true }, [{ limitType: "max_amount", value: "1.00" }]);
     const order = await newPaidOrder();
