@@ -414,7 +414,9 @@ function ShopifyActionForm({ target, action, onHeld, order }: { target: ActionPa
       aria-label={action.label}
       onSubmit={(event) => {
         event.preventDefault();
-        void runner.run(input, (held) => onHeld({ ...held, label: action.label })).then((ok) => ok && setValues(initial));
+        // A form that starts from the order (the address) keeps what was entered: it is what the
+        // order now holds. The others start over.
+        void runner.run(input, (held) => onHeld({ ...held, label: action.label })).then((ok) => ok && typeof form.initial !== "function" && setValues(initial));
       }}
     >
       <FormLayout>

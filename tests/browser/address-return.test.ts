@@ -78,6 +78,8 @@ describe("address and return actions in the browser", () => {
     await form.getByText(/^Ship what is left of order #1017 to the new address in Hamburg, DE \(was .+\); street, recipient and phone as entered\. Runs at once: /).waitFor();
     await form.getByRole("button", { name: "Update address" }).click();
     await lastToast().getByText("Shipping address of #1017 changed (now Hamburg, DE)").waitFor();
+    // The form keeps the address it saved, which is the order's now.
+    expect(await street.inputValue()).toBe("Elbchaussee 12");
     // The page revalidates from the re-ingested snapshot.
     await page.getByText(/Elbchaussee 12/).first().waitFor();
     // Both attempts are on the timeline: the refused one and the one that changed the address.
