@@ -286,17 +286,29 @@ function openReturnUnits(order: OrderRecord, lineId: Gid): number {
   return units;
 }
 
+/** The fulfillment line item a successful fulfillment shipped, if any. */
+function shippedItem(order: OrderRecord, fulfillmentLineItemId: Gid): FulfillmentLineItemRecord | undefined {
+  for (const fulfillment of order.fulfillments) {
+    if (fulfillment.status !== "SUCCESS") continue;
+    const item = fulfillment.fulfillmentLineItems.find((candidate) => candidate.id === fulfillmentLineItemId);
+    if (item) return item;
+  }
+  return undefined;
+}
+
+/** Units of a line that may still go back, whichever shipment they left in: not refunded, not held by an open return. */
+const lineReturnable = (order: OrderRecord, line: LineItemRecord) => line.currentQuantity - openReturnUnits(order, line.id);
+
 /**
  * What returnCreate accepts for one fulfillment line item: units that were delivered by a
  * successful fulfillment, are not in another return, and whose line is not refunded (a closed
  * return's units are refunded, so they leave through the line's current quantity).
  */
 export function returnableUnits(order: OrderRecord, fulfillmentLineItemId: Gid): number {
-  const fulfillment = order.fulfillments.find((f) => f.status === "SUCCESS" && f.fulfillmentLineItems.some((item) => item.id === fulfillmentLineItemId));
-  const item = fulfillment?.fulfillmentLineItems.find((candidate) => candidate.id === fulfillmentLineItemId);
+  const item = shippedItem(order, fulfillmentLineItemId);
   const line = item ? order.lineItems.find((candidate) => candidate.id === item.lineItem.__ref) : undefined;
   if (!item || !line) return 0;
-  return Math.max(0, Math.min(item.quantity - unitsInReturns(order, item.id), line.currentQuantity - openReturnUnits(order, line.id)));
+  return Math.max(0, Math.min(item.quantity - unitsInReturns(order, item.id), lineReturnable(order, line)));
 }
 
 function shippingTaxOf(order: OrderRecord): number {
@@ -685,29 +697,30 @@ class OrderWriter {
     const order = this.order;
     const at = (index: number, field: string) => ["returnInput", "returnLineItems", String(index), field];
     if (!Array.isArray(lines) || lines.length === 0) throw new OrderChangeError("INVALID", "Return line items can't be blank", ["returnInput", "returnLineItems"]);
-    const wanted = new Map<Gid, number>();
+    const byItem = new Map<Gid, number>();
+    const byLine = new Map<Gid, number>();
     for (const [index, line] of lines.entries()) {
-      const fulfilled = order.fulfillments.some((f) => f.status === "SUCCESS" && f.fulfillmentLineItems.some((item) => item.id === line.fulfillmentLineItemId));
-      if (!fulfilled) throw new OrderChangeError("NOT_FOUND", "Fulfillment line item does not exist or was not fulfilled on this order", at(index, "fulfillmentLineItemId"));
+      const item = shippedItem(order, line.fulfillmentLineItemId);
+      if (!item) throw new OrderChangeError("NOT_FOUND", "Fulfillment line item does not exist or was not fulfilled on this order", at(index, "fulfillmentLineItemId"));
       if (!Number.isInteger(line.quantity) || line.quantity <= 0) throw new OrderChangeError("INVALID", "Quantity must be greater than 0", at(index, "quantity"));
       if (typeof line.returnReasonNote === "string" && line.returnReasonNote.length > 255) throw new OrderChangeError("INVALID", "Return reason note is too long (maximum is 255 characters)", at(index, "returnReasonNote"));
-      const units = (wanted.get(line.fulfillmentLineItemId) ?? 0) + line.quantity;
-      const returnable = returnableUnits(order, line.fulfillmentLineItemId);
+      const units = (byItem.get(item.id) ?? 0) + line.quantity;
+      const returnable = returnableUnits(order, item.id);
       if (units > returnable) throw new OrderChangeError("INVALID", `Quantity ${units} is greater than the returnable quantity (${returnable})`, at(index, "quantity"));
-      wanted.set(line.fulfillmentLineItemId, units);
+      byItem.set(item.id, units);
       // One line shipped in two fulfillments and partly refunded: each shipment is returnable
       // on its own, not both in full.
-      const lineId = order.fulfillments.flatMap((f) => f.fulfillmentLineItems).find((item) => item.id === line.fulfillmentLineItemId)?.lineItem.__ref as Gid;
-      const lineItem = order.lineItems.find((candidate) => candidate.id === lineId) as LineItemRecord;
-      const forLine = [...wanted].filter(([id]) => order.fulfillments.some((f) => f.fulfillmentLineItems.some((item) => item.id === id && item.lineItem.__ref === lineId))).reduce((acc, [, n]) => acc + n, 0);
-      const lineLeft = lineItem.currentQuantity - openReturnUnits(order, lineId);
+      const lineItem = order.lineItems.find((candidate) => candidate.id === item.lineItem.__ref) as LineItemRecord;
+      const forLine = (byLine.get(lineItem.id) ?? 0) + line.quantity;
+      const lineLeft = lineReturnable(order, lineItem);
       if (forLine > lineLeft) throw new OrderChangeError("INVALID", `Quantity ${forLine} is greater than the returnable quantity (${Math.max(0, lineLeft)}) of ${lineItem.title}`, at(index, "quantity"));
+      byLine.set(lineItem.id, forLine);
     }
     const units = sum(lines.map((line) => line.quantity));
     const name = `${order.name}-R${order.returns.length + 1}`;
     this.touch({ action: "return_created", message: `${ACTOR} created return ${name} for ${units} item${units === 1 ? "" : "s"}.`, attributeToUser: true, author: ACTOR });
     const items: ReturnLineItemRecord[] = lines.map((line) => {
-      const fulfillmentLine = order.fulfillments.flatMap((f) => f.fulfillmentLineItems).find((item) => item.id === line.fulfillmentLineItemId) as FulfillmentLineItemRecord;
+      const fulfillmentLine = shippedItem(order, line.fulfillmentLineItemId) as FulfillmentLineItemRecord;
       const lineItem = order.lineItems.find((candidate) => candidate.id === fulfillmentLine.lineItem.__ref) as LineItemRecord;
       const money = lineMoney(lineItem);
       return {
