@@ -8,13 +8,13 @@
  */
 import { z } from "zod";
 import { AppError } from "../lib/app-error";
+import { blank } from "../lib/blank";
 import { amountPrecisionError, isDecimal, percentOf, toMicros } from "../lib/money";
 import { assertNoUserErrors } from "../shopify/admin-client.server";
 import type { DiscountCodeBasicCreateMutation } from "../shopify/admin.generated";
 import { DISCOUNT_CODE_BASIC_CREATE_MUTATION } from "../shopify/documents";
 import { defineAction } from "./types";
 
-const blank = (value: unknown) => (value === "" || value === null ? undefined : value);
 const positive = (message: string) => z.string().trim().refine((value) => isDecimal(value) && toMicros(value) > 0n, message);
 
 export const ZApplyDiscountInput = z

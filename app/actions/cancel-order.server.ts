@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { AppError } from "../lib/app-error";
+import { blank } from "../lib/blank";
 import { percentOf } from "../lib/money";
 import { assertNoUserErrors } from "../shopify/admin-client.server";
 import type { JobStatusQuery, OrderCancelMutation } from "../shopify/admin.generated";
@@ -24,7 +25,7 @@ export const ZCancelOrderInput = z
     /** Refund what was paid to the original payment method; false keeps the payment. */
     refund: z.boolean().default(true),
     notifyCustomer: z.boolean().default(true),
-    staffNote: z.preprocess((value) => (value === "" || value === null ? undefined : value), z.string().trim().max(255, "At most 255 characters").optional()),
+    staffNote: z.preprocess(blank, z.string().trim().max(255, "At most 255 characters").optional()),
   })
   .strict();
 export type CancelOrderInput = z.infer<typeof ZCancelOrderInput>;

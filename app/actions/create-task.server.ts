@@ -6,11 +6,11 @@
 import type { Prisma } from "@prisma/client";
 import { z } from "zod";
 import { AppError } from "../lib/app-error";
+import { blank } from "../lib/blank";
 import { targetLabel } from "./target-label";
 import { defineAction } from "./types";
 
 const ZStaffId = z.string().regex(/^[a-z0-9]{20,40}$/, "Malformed staff id");
-const blank = (value: unknown) => (value === "" || value === null ? undefined : value);
 
 export const ZCreateTaskInput = z
   .object({

@@ -11,6 +11,7 @@
  * these units are in an open return; the summary says so without claiming it was this run.
  */
 import { z } from "zod";
+import { blank } from "../lib/blank";
 import { returnableItems } from "../orders/returnable-items";
 import { assertNoUserErrors } from "../shopify/admin-client.server";
 import type { OrderContextQuery, ReturnCreateMutation } from "../shopify/admin.generated";
@@ -35,17 +36,19 @@ export const ZInitiateReturnInput = z
       .min(1, "Choose at least one item to return")
       .max(50, "At most 50 items in one return"),
     reason: z.enum(RETURN_REASONS, { errorMap: () => ({ message: "Choose a reason" }) }),
-    note: z.preprocess((value) => (value === "" || value === null ? undefined : value), z.string().trim().max(255, "At most 255 characters").optional()),
+    note: z.preprocess(blank, z.string().trim().max(255, "At most 255 characters").optional()),
   })
   .strict();
 export type InitiateReturnInput = z.infer<typeof ZInitiateReturnInput>;
 
-/** Requested units per fulfillment line item (the same item twice adds up). */
-function requested(input: InitiateReturnInput): Map<string, number> {
+/** Units per fulfillment line item (the same item twice adds up). */
+function unitsByItem(lines: Iterable<{ id: string; quantity: number }>): Map<string, number> {
   const units = new Map<string, number>();
-  for (const line of input.lineItems) units.set(line.fulfillmentLineItemId, (units.get(line.fulfillmentLineItemId) ?? 0) + line.quantity);
+  for (const line of lines) units.set(line.id, (units.get(line.id) ?? 0) + line.quantity);
   return units;
 }
+
+const requested = (input: InitiateReturnInput) => unitsByItem(input.lineItems.map((line) => ({ id: line.fulfillmentLineItemId, quantity: line.quantity })));
 
 function itemsLabel(target: ActionTarget, input: InitiateReturnInput): string {
   const items = returnableItems(target.order?.snapshot ?? null).items;
@@ -87,9 +90,8 @@ export const initiateReturnAction = defineAction<InitiateReturnInput>({
       const existing = await shopify.request<OrderContextQuery>("OrderContext", ORDER_CONTEXT_QUERY, { id: order.shopifyId }, ORDER_CONTEXT_REQUESTED_COST);
       const adopted = existing.order?.returns.nodes.find((ret) => {
         if (ret.status !== "OPEN") return false;
-        const theirs = new Map<string, number>();
-        for (const line of ret.returnLineItems.nodes) if ("fulfillmentLineItem" in line && line.fulfillmentLineItem) theirs.set(line.fulfillmentLineItem.id, (theirs.get(line.fulfillmentLineItem.id) ?? 0) + line.quantity);
-        return sameUnits(units, theirs);
+        const theirs = ret.returnLineItems.nodes.flatMap((line) => ("fulfillmentLineItem" in line && line.fulfillmentLineItem ? [{ id: line.fulfillmentLineItem.id, quantity: line.quantity }] : []));
+        return sameUnits(units, unitsByItem(theirs));
       });
       if (adopted) {
         return {

@@ -6,6 +6,7 @@
  * first refund back instead of a second one.
  */
 import { z } from "zod";
+import { blank } from "../lib/blank";
 import { amountPrecisionError, fromMicros, isDecimal, percentOf, toMicros } from "../lib/money";
 import type { SnapshotContent } from "../orders/build-snapshot";
 import { assertNoUserErrors } from "../shopify/admin-client.server";
@@ -20,7 +21,7 @@ export const ZProcessRefundInput = z
       .trim()
       .refine(isDecimal, "Enter an amount like 12.50")
       .refine((value) => !isDecimal(value) || toMicros(value) > 0n, "The amount must be more than zero"),
-    note: z.preprocess((value) => (value === "" || value === null ? undefined : value), z.string().trim().max(255, "At most 255 characters").optional()),
+    note: z.preprocess(blank, z.string().trim().max(255, "At most 255 characters").optional()),
     notify: z.boolean().default(true),
   })
   .strict();

@@ -4,13 +4,13 @@
  * of this order's, from the snapshot, and not cancelled.
  */
 import { z } from "zod";
+import { blank } from "../lib/blank";
 import { assertNoUserErrors } from "../shopify/admin-client.server";
 import type { FulfillmentTrackingUpdateMutation } from "../shopify/admin.generated";
 import { FULFILLMENT_TRACKING_UPDATE_MUTATION } from "../shopify/documents";
 import type { ActionTarget } from "./types";
 import { defineAction } from "./types";
 
-const blank = (value: unknown) => (value === "" || value === null ? undefined : value);
 
 export const ZSendTrackingInput = z
   .object({

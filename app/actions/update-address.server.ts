@@ -9,6 +9,7 @@
  * a retry must send exactly what was entered.
  */
 import { z } from "zod";
+import { blankOrSpaces as blank } from "../lib/blank";
 import { isCountryCode } from "../lib/countries";
 import type { SnapshotContent } from "../orders/build-snapshot";
 import { assertNoUserErrors } from "../shopify/admin-client.server";
@@ -16,7 +17,6 @@ import type { OrderAddressUpdateMutation } from "../shopify/admin.generated";
 import { ORDER_ADDRESS_UPDATE_MUTATION } from "../shopify/documents";
 import { defineAction } from "./types";
 
-const blank = (value: unknown) => (typeof value === "string" && value.trim() === "") || value === null ? undefined : value;
 const optionalText = (max: number) => z.preprocess(blank, z.string().trim().max(max, `At most ${max} characters`).optional());
 const requiredText = (max: number, message: string) => z.preprocess(blank, z.string({ required_error: message, invalid_type_error: message }).trim().min(1, message).max(max, `At most ${max} characters`));
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { blank } from "../lib/blank";
 
 export const ZApprovalId = z.string().regex(/^[a-z0-9]{20,40}$/, "Malformed approval id");
 
@@ -7,7 +8,6 @@ export const ZApproveInput = z.object({ note: z.preprocess((v) => (v === "" || v
 export const ZDenyInput = z.object({ note: z.string({ required_error: "Say why you deny it" }).trim().min(1, "Say why you deny it").max(500, "At most 500 characters") }).strict();
 
 export const APPROVAL_STATUSES = ["pending", "approved", "denied", "expired", "cancelled"] as const;
-const blank = (value: unknown) => (value === "" || value === null ? undefined : value);
 
 /** Filters of the Approvals inbox (query string). Pending requests by default: the work queue. */
 export const ZApprovalFilters = z.object({

@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { REASON_CODES } from "../actions/reason-code";
+import { blank } from "../lib/blank";
 
 export const EXCEPTION_STATUSES = ["open", "retrying", "resolved", "dismissed"] as const;
 export type ExceptionStatus = (typeof EXCEPTION_STATUSES)[number];
 
-const blank = (value: unknown) => (value === "" || value === null ? undefined : value);
 
 /** Filters of the Exceptions page (query string). Open exceptions by default: the work queue. */
 export const ZExceptionFilters = z.object({

@@ -1,7 +1,7 @@
 import { z } from "zod";
+import { blank } from "./blank";
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-const blank = (value: unknown) => (value === "" || value === null ? undefined : value);
 const message = { errorMap: () => ({ message: "Use a date like 2026-11-22 or an ISO timestamp" }) };
 
 /** "From" filter: a date means the start of that day (UTC). */

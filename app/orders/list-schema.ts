@@ -4,6 +4,7 @@
  * as ingestion stores them on Order.
  */
 import { z } from "zod";
+import { blankOrSpaces as blank } from "../lib/blank";
 
 export const FINANCIAL_STATUSES = ["PAID", "PARTIALLY_PAID", "AUTHORIZED", "PENDING", "PARTIALLY_REFUNDED", "REFUNDED", "VOIDED", "EXPIRED"] as const;
 export const FULFILLMENT_STATUSES = [
@@ -28,7 +29,6 @@ export const ZOrderId = z.string().regex(/^[a-z0-9]{20,40}$/, "Malformed order i
 
 export const ORDER_FILTER_KEYS = ["q", "financialStatus", "fulfillmentStatus", "cursor", "limit"];
 
-const blank = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value === null ? undefined : value);
 
 export const ZOrderFilters = z.object({
   q: z.preprocess(

@@ -4,6 +4,7 @@
  * checkboxes send) or comma-separated (`status=open,pending`, short enough to share).
  */
 import { z } from "zod";
+import { blankOrSpaces as blank } from "../lib/blank";
 import { TICKET_PRIORITIES, TICKET_STATUSES } from "./schema";
 
 export const AGE_BUCKETS = ["lt_1d", "1_3d", "3_7d", "gt_7d"] as const;
@@ -17,7 +18,6 @@ export const SORT_LABELS: Record<TicketSort, string> = { newest: "Newest first",
 export const TICKET_FILTER_KEYS = ["q", "status", "assignee", "priority", "age", "sort", "cursor", "limit"];
 const MULTI_KEYS = ["status", "priority"];
 
-const blank = (value: unknown) => (value === null || (typeof value === "string" && value.trim() === "") ? undefined : value);
 
 /**
  * "open,pending" -> ["open", "pending"]; blank -> undefined (no filter). An unknown value is
