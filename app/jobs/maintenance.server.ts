@@ -31,9 +31,11 @@ export async function runMaintenance({ clientFor, shopDomain }: { clientFor: (sh
     }
     // Our own bookkeeping needs no Shopify call: it runs even when reconciliation could not.
     try {
-      const expired = await expireApprovals({ db: scopedDb(shop.id), correlationId: `maintenance-${Date.now()}` });
+      const db = scopedDb(shop.id);
+      const correlationId = `maintenance-${Date.now()}`;
+      const expired = await expireApprovals({ db, correlationId });
       if (expired) logger.info({ shop: shop.domain, expired }, "approvals expired");
-      const interrupted = await sweepInterruptedRuns({ db: scopedDb(shop.id), shopId: shop.id, correlationId: `maintenance-${Date.now()}` });
+      const interrupted = await sweepInterruptedRuns({ db, shopId: shop.id, correlationId });
       if (interrupted) logger.warn({ shop: shop.domain, interrupted }, "interrupted runs failed into exceptions");
     } catch (error) {
       logger.warn({ shop: shop.domain, err: (error as Error).message }, "approval expiry or run sweep failed");
