@@ -4,7 +4,6 @@
  * outside it would fail GraphQL variable validation in Shopify instead of showing beside the
  * field, so forms and inputs offer and accept exactly these. Names come from Intl, in English.
  */
-// prettier-ignore
 export const COUNTRY_CODES: readonly string[] = [
   "AC", "AD", "AE", "AF", "AG", "AI", "AL", "AM", "AN", "AO", "AR", "AT", "AU", "AW", "AX", "AZ", "BA", "BB", "BD", "BE", "BF", "BG", "BH", "BI",
   "BJ", "BL", "BM", "BN", "BO", "BQ", "BR", "BS", "BT", "BV", "BW", "BY", "BZ", "CA", "CC", "CD", "CF", "CG", "CH", "CI", "CK", "CL", "CM", "CN",

@@ -5,7 +5,7 @@ import { returnableItems } from "./returnable-items";
 const money = { amount: "10.00", currencyCode: "EUR" };
 
 /** An order of 3 × shirt and 1 × cap, shirts shipped in two fulfillments (2 + 1), the cap in one. */
-function snapshot(overrides: { returns?: SnapshotContent["returns"]; shirtQuantityNow?: number; fulfillmentLines?: "missing" } = {}): SnapshotContent {
+function snapshot(overrides: { returns?: SnapshotContent["returns"]; shirtQuantityNow?: number; fulfillmentLines?: "missing" } = {}): Pick<SnapshotContent, "lineItems" | "fulfillments" | "returns"> {
   const lines = (items: Array<{ id: string; lineItemId: string; quantity: number }>) => (overrides.fulfillmentLines === "missing" ? null : items);
   return {
     lineItems: [
@@ -18,10 +18,10 @@ function snapshot(overrides: { returns?: SnapshotContent["returns"]; shirtQuanti
       { id: "F3", name: "#1-F3", status: "CANCELLED", displayStatus: null, createdAt: "", deliveredAt: null, tracking: [], lineItems: lines([{ id: "FL4", lineItemId: "L2", quantity: 1 }]) },
     ],
     returns: overrides.returns ?? [],
-  } as unknown as SnapshotContent;
+  };
 }
 
-const units = (content: SnapshotContent) => Object.fromEntries(returnableItems(content).items.map((item) => [item.fulfillmentLineItemId, item.quantity]));
+const units = (content: ReturnType<typeof snapshot>) => Object.fromEntries(returnableItems(content).items.map((item) => [item.fulfillmentLineItemId, item.quantity]));
 const ret = (status: string, lineItems: Array<{ fulfillmentLineItemId: string; quantity: number }>) => ({ id: `R-${status}`, name: "#1-R1", status, createdAt: "", closedAt: null, quantity: 1, lineItems });
 
 describe("returnableItems", () => {

@@ -35,7 +35,8 @@ export interface ReturnableItems {
 const COUNTS = (status: string) => status !== "CANCELED" && status !== "DECLINED";
 const OPEN = (status: string) => status === "OPEN" || status === "REQUESTED";
 
-export function returnableItems(snapshot: SnapshotContent | null): ReturnableItems {
+/** Reads only what a return needs of the snapshot: its lines, fulfillments and returns. */
+export function returnableItems(snapshot: Pick<SnapshotContent, "lineItems" | "fulfillments" | "returns"> | null): ReturnableItems {
   if (!snapshot) return { items: [], complete: false };
   const shipped = snapshot.fulfillments.filter((fulfillment) => fulfillment.status === "SUCCESS");
   const complete = shipped.every((fulfillment) => Array.isArray(fulfillment.lineItems)) && snapshot.returns.every((ret) => Array.isArray(ret.lineItems));

@@ -7,6 +7,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { toForm } from "../../app/policy/policy-form";
 import type { ActionPolicyForm } from "../../app/policy/schema";
 import { SANDBOX_SHOP } from "../../sandbox/config";
 import { idNamespace, orderLegacyId } from "../../sandbox/store/generator";
@@ -91,20 +92,8 @@ export async function ingestOrderByWebhook(page: Page, sandbox: SandboxProcess, 
 
 /** One action's policy as the settings page submits it: on, confirmed, no limits, unless changed. */
 export function policyForm(change: Partial<ActionPolicyForm> = {}): ActionPolicyForm {
-  return {
-    enabled: true,
-    requiresConfirmation: true,
-    approvalMode: "off",
-    approvalThreshold: "",
-    approvalExpiryHours: "24",
-    maxAmount: "",
-    maxPercentage: "",
-    shopWindowCount: "",
-    shopWindowHours: "",
-    actorWindowCount: "",
-    actorWindowHours: "",
-    ...change,
-  };
+  const rule = { actionType: "", enabled: true, requiresConfirmation: true, approvalMode: "off" as const, approvalThreshold: null, approvalExpiryHours: 24 };
+  return { ...toForm(rule, []), ...change };
 }
 
 /**
