@@ -86,6 +86,10 @@ describe("update_address", () => {
     }
     expect(await db().run.findUniqueOrThrow({ where: { id: held.body.run.id } })).toMatchObject({ status: "cancelled", error: { code: "CANCELLED" } });
     expect((await kit.confirm(held.body.run.id)).status).toBe(409);
+    // Reduced once: the Runs page does not reduce it again for a Viewer.
+    await call(() => homeLoader({ request: adminDocumentRequest("/app", { shop: SHOP_A, userId: VIEWER }), params: {}, context: {} }));
+    const page = await call<Json>(() => runLoader({ request: adminFetchRequest(`/app/runs/${done.body.run.id}`, { shop: SHOP_A, userId: VIEWER }), params: { id: done.body.run.id }, context: {} } as LoaderFunctionArgs));
+    expect(page.body.run.input.input).toEqual({ city: "Hamburg", countryCode: "DE", fields: ["address1", "address2", "city", "countryCode", "firstName", "lastName", "phone", "zip"] });
   });
 
   it("refuses (409, no run) once everything shipped, once cancelled, and the address it already has", async () => {

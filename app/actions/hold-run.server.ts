@@ -13,9 +13,9 @@ import { parseInput } from "../lib/http.server";
 import type { DbClient } from "../lib/tenancy.server";
 import { decisionBody } from "../policy/decision-body";
 import { createRun } from "../runs/create-run.server";
-import { writeTimeline } from "./perform-run.server";
+import { writeTimeline, type TimelineTarget } from "./perform-run.server";
 import type { ExecutionContext, PreparedAction } from "./run-action.server";
-import { auditedInput, type ActionDefinition, type ActionTarget, type ActionTargetKind } from "./types";
+import { auditedInput, type ActionDefinition, type ActionTargetKind } from "./types";
 
 export type HeldStatus = "pending_confirmation" | "pending_approval";
 const HOUR = 3_600_000;
@@ -138,7 +138,7 @@ export type CloseReason = "cancelled" | "denied" | "expired" | "refused";
  */
 export async function closeHeldRun(
   tx: DbClient,
-  options: { runId: string; from: HeldStatus[]; reason: CloseReason; message: string; actor: Actor; correlationId: string; action: ActionDefinition<unknown>; target: Pick<ActionTarget, "ticket" | "order"> & Partial<ActionTarget> },
+  options: { runId: string; from: HeldStatus[]; reason: CloseReason; message: string; actor: Actor; correlationId: string; action: ActionDefinition<unknown>; target: TimelineTarget },
 ): Promise<boolean> {
   const closed = await tx.run.updateMany({
     where: { id: options.runId, status: { in: options.from } },
@@ -157,7 +157,7 @@ export async function closeHeldRun(
   });
   await writeTimeline(
     tx,
-    { actor: options.actor, action: options.action, target: options.target as ActionTarget, runId: options.runId, rootRunId: options.runId },
+    { actor: options.actor, action: options.action, target: options.target, runId: options.runId, rootRunId: options.runId },
     options.reason,
     `${options.action.label} ${options.reason === "refused" ? "refused" : options.reason}: ${options.message}`,
     new Date(),

@@ -42,7 +42,13 @@ export interface RunResponse {
 /** attempted | succeeded | failed, and the held-run steps (awaiting_approval, approved, ...). */
 type Step = string;
 
-type TimelineOptions = Pick<PerformRunOptions, "target" | "actor" | "action" | "runId" | "rootRunId">;
+/** What the timelines need of a target: the ticket (with its number) and the order, by id. */
+export interface TimelineTarget {
+  ticket: Pick<NonNullable<ActionTarget["ticket"]>, "id" | "number"> | null;
+  order: Pick<NonNullable<ActionTarget["order"]>, "id"> | null;
+}
+
+type TimelineOptions = Pick<PerformRunOptions, "actor" | "action" | "runId" | "rootRunId"> & { target: TimelineTarget };
 
 /** The run's step on the ticket's and the order's timelines (idempotent per run and step). */
 export async function writeTimeline(tx: DbClient, options: TimelineOptions, outcome: Step, summary: string, occurredAt: Date) {

@@ -108,3 +108,10 @@ export function defineAction<I>(definition: ActionDefinition<I>): ActionDefiniti
 export function auditedInput(action: ActionDefinition<unknown>, input: unknown): unknown {
   return action.auditInput ? action.auditInput(input) : input;
 }
+
+/** A run's stored `{ target, input }` with its input as audit rows keep it; marked, so it is reduced once. */
+export function redactedRunInput(action: ActionDefinition<unknown> | undefined, stored: unknown): unknown {
+  const value = stored as { input?: unknown; redacted?: boolean } | null;
+  if (!action?.auditInput || !value || typeof value !== "object" || value.redacted) return stored;
+  return { ...value, input: action.auditInput(value.input), redacted: true };
+}

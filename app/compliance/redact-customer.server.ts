@@ -1,7 +1,7 @@
 import type { Prisma } from "@prisma/client";
 import { closeHeldRun } from "../actions/hold-run.server";
 import { ACTION_REGISTRY } from "../actions/registry.server";
-import { auditedInput, type ActionTargetOrder } from "../actions/types";
+import { redactedRunInput } from "../actions/types";
 import { recordAudit } from "../audit/record-audit.server";
 import { redactText } from "../lib/redact";
 import type { DbClient, ScopedDb } from "../lib/tenancy.server";
@@ -97,10 +97,10 @@ async function redactRunInputs(tx: DbClient, orderIds: string[], correlationId: 
   const types = [...ACTION_REGISTRY.values()].filter((action) => action.auditInput).map((action) => action.type);
   const runs = await tx.run.findMany({ where: { orderId: { in: orderIds }, type: { in: types } }, select: { id: true, type: true, status: true, input: true, orderId: true } });
   for (const run of runs) {
-    const action = ACTION_REGISTRY.get(run.type)!;
-    const stored = (run.input ?? {}) as { target?: unknown; input?: unknown; redacted?: boolean };
-    if (stored.redacted) continue;
-    await tx.run.update({ where: { id: run.id }, data: { input: { ...stored, input: auditedInput(action, stored.input), redacted: true } as Prisma.InputJsonValue } });
+    const action = ACTION_REGISTRY.get(run.type)!; // the query asked for these types only
+    const input = redactedRunInput(action, run.input);
+    if (input === run.input) continue; // reduced by an earlier delivery
+    await tx.run.update({ where: { id: run.id }, data: { input: input as Prisma.InputJsonValue } });
     if (run.status === "pending_confirmation" || run.status === "pending_approval") {
       await tx.approvalRequest.updateMany({ where: { runId: run.id, status: "pending" }, data: { status: "cancelled", decisionNote: "The customer's data was erased", decidedAt: new Date() } });
       await closeHeldRun(tx, {
@@ -111,7 +111,7 @@ async function redactRunInputs(tx: DbClient, orderIds: string[], correlationId: 
         actor: REDACT_ACTOR,
         correlationId,
         action,
-        target: { ticket: null, order: run.orderId ? ({ id: run.orderId } as ActionTargetOrder) : null },
+        target: { ticket: null, order: run.orderId ? { id: run.orderId } : null },
       });
     }
   }

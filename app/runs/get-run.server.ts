@@ -1,5 +1,5 @@
 import { ACTION_REGISTRY } from "../actions/registry.server";
-import { auditedInput } from "../actions/types";
+import { redactedRunInput } from "../actions/types";
 import { AppError } from "../lib/app-error";
 import type { DbClient } from "../lib/tenancy.server";
 
@@ -15,7 +15,7 @@ export async function getRun({ db, id, canSeePii }: { db: DbClient; id: string; 
     id: run.id,
     type: run.type,
     status: run.status,
-    input: canSeePii ? run.input : redactedInput(run.type, run.input),
+    input: canSeePii ? run.input : redactedRunInput(ACTION_REGISTRY.get(run.type), run.input),
     result: run.result,
     error: run.error,
     attempts: run.attempts,
@@ -31,9 +31,3 @@ export async function getRun({ db, id, canSeePii }: { db: DbClient; id: string; 
   };
 }
 
-function redactedInput(type: string, stored: unknown): unknown {
-  const action = ACTION_REGISTRY.get(type);
-  const value = stored as { target?: unknown; input?: unknown } | null;
-  if (!action?.auditInput || !value || typeof value !== "object") return stored;
-  return { ...value, input: auditedInput(action, value.input) };
-}
