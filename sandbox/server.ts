@@ -63,6 +63,16 @@ export interface SandboxServerOptions {
   webhookSubscriptions?: Readonly<Record<string, string>>;
   /** Bulk operation timing and limits (graphql/bulk.ts); results are served by this server. */
   bulk?: Omit<BulkOptions, "resultUrl">;
+  /**
+   * Called once an Admin API request has executed (Shopify has acted) and before its answer is
+   * sent: crash tests kill the app here, the worst moment for it.
+   */
+  afterExecute?: (request: { shop: string; operation: string | null }) => Promise<void> | void;
+}
+
+/** `mutation RefundCreate(...)` -> "RefundCreate"; null for an anonymous document. */
+function operationOf(query: string): string | null {
+  return /\b(?:query|mutation)\s+([A-Za-z_][A-Za-z0-9_]*)/.exec(query)?.[1] ?? null;
 }
 
 /** One automatic webhook: what was sent where, and what the app answered. */
@@ -422,6 +432,7 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
       },
       { costDebug: req.headers["shopify-graphql-cost-debug"] === "1" },
     );
+    await options.afterExecute?.({ shop, operation: typeof body.operationName === "string" ? body.operationName : operationOf(body.query) });
     return json(res, result.status, result.body);
   }
 

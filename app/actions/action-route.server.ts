@@ -3,7 +3,7 @@ import { REPLAY_HEADER } from "../idempotency/with-idempotency.server";
 import { CORRELATION_HEADER } from "../lib/correlation.server";
 import { parseInput, readJson } from "../lib/http.server";
 import { withStaff } from "../lib/route.server";
-import { previewAction, runAction } from "./run-action.server";
+import { authorizeAction, previewAction, runAction } from "./run-action.server";
 import type { ActionTargetKind } from "./types";
 
 const ZParams = z.object({
@@ -15,11 +15,12 @@ const ZParams = z.object({
  * POST /app/action-center/{tickets|orders}/:id/actions/:type with a JSON body (the action's
  * input) and an Idempotency-Key header. `?preview=1` answers what running it would do, writing
  * nothing. Seeing the target needs tickets.view / orders.view; the action's own permission is
- * checked by the runner.
+ * checked next, before the body is read or validated.
  */
 export function handleActionRequest(request: Request, params: Record<string, string | undefined>, kind: ActionTargetKind) {
   return withStaff(request, { permission: kind === "ticket" ? "tickets.view" : "orders.view", rateLimit: false }, async (ctx) => {
     const { id, type } = parseInput(ZParams, params, "Malformed action request");
+    await authorizeAction(ctx, type);
     const input = await readJson(request, z.record(z.unknown()));
     if (new URL(request.url).searchParams.get("preview") === "1") {
       return Response.json(await previewAction(ctx, type, kind, id, input), { headers: { [CORRELATION_HEADER]: ctx.correlationId } });

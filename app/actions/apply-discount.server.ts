@@ -4,15 +4,16 @@
  * own percentage (or a fixed amount as a share of the order total) and max_amount to a fixed
  * amount, so nobody (staff, workflow or agent) can hand out more than the merchant allows.
  * Without a code given, the code derives from the lineage's root run: a retry after a lost
- * answer finds its own code taken and counts that as done instead of creating a second one.
+ * answer finds its own code taken and counts that as done instead of creating a second one; a
+ * code staff chose is looked up and counted as done when it carries this order's title.
  */
 import { z } from "zod";
 import { AppError } from "../lib/app-error";
 import { blank } from "../lib/blank";
 import { amountPrecisionError, isDecimal, percentOf, toMicros } from "../lib/money";
-import { assertNoUserErrors } from "../shopify/admin-client.server";
-import type { DiscountCodeBasicCreateMutation } from "../shopify/admin.generated";
-import { DISCOUNT_CODE_BASIC_CREATE_MUTATION } from "../shopify/documents";
+import { assertNoUserErrors, type AdminClient } from "../shopify/admin-client.server";
+import type { CodeDiscountByCodeQuery, DiscountCodeBasicCreateMutation } from "../shopify/admin.generated";
+import { CODE_DISCOUNT_BY_CODE_QUERY, DISCOUNT_CODE_BASIC_CREATE_MUTATION } from "../shopify/documents";
 import { defineAction } from "./types";
 
 const positive = (message: string) => z.string().trim().refine((value) => isDecimal(value) && toMicros(value) > 0n, message);
@@ -32,6 +33,12 @@ export const ZApplyDiscountInput = z
     if (input.endsAt && input.endsAt.getTime() <= Date.now()) ctx.addIssue({ code: "custom", path: ["endsAt"], message: "Choose a date in the future" });
   });
 export type ApplyDiscountInput = z.infer<typeof ZApplyDiscountInput>;
+
+async function discountTitle(shopify: AdminClient, code: string): Promise<string | null> {
+  const data = await shopify.request<CodeDiscountByCodeQuery>("CodeDiscountByCode", CODE_DISCOUNT_BY_CODE_QUERY, { code }, 2);
+  const discount = data.codeDiscountNodeByCode?.codeDiscount;
+  return discount && "title" in discount ? discount.title : null;
+}
 
 const valueLabel = (input: ApplyDiscountInput, currencyCode: string) => (input.percentage ? `${input.percentage}%` : `${input.amount} ${currencyCode}`);
 const derivedCode = (rootRunId: string) => `SORRY-${rootRunId.slice(-8).toUpperCase()}`;
@@ -54,14 +61,15 @@ export const applyDiscountAction = defineAction<ApplyDiscountInput>({
     input.percentage ? { percentage: input.percentage } : { amount: input.amount, percentage: target.order && input.amount ? percentOf(input.amount, target.order.currentTotalAmount) : undefined },
   preview: (target, input) =>
     `Create a single-use discount code of ${valueLabel(input, target.order?.currencyCode ?? "")} for the customer of order ${target.order?.name ?? ""}${input.code ? ` (code ${input.code})` : ""}${input.endsAt ? `, valid until ${input.endsAt.toISOString().slice(0, 10)}` : ""}.`,
-  async perform({ shopify, order, input, rootRunId }) {
+  async perform({ shopify, order, input, rootRunId, earlierAttempt }) {
     const code = input.code ?? derivedCode(rootRunId);
+    const title = `Customer care ${order.name} (${valueLabel(input, order.currencyCode)})`;
     // Shopify takes the percentage as a Float share (0.15); the exact decimal is converted here,
     // at the API boundary, and nowhere else.
     const value = input.percentage ? { percentage: Number(input.percentage) / 100 } : { discountAmount: { amount: input.amount, appliesOnEachItem: false } };
     const variables = {
       input: {
-        title: `Customer care ${order.name} (${valueLabel(input, order.currencyCode)})`,
+        title,
         code,
         startsAt: new Date().toISOString(),
         endsAt: input.endsAt?.toISOString() ?? null,
@@ -73,8 +81,13 @@ export const applyDiscountAction = defineAction<ApplyDiscountInput>({
     };
     const data = await shopify.request<DiscountCodeBasicCreateMutation>("DiscountCodeBasicCreate", DISCOUNT_CODE_BASIC_CREATE_MUTATION, variables, 10);
     const payload = data.discountCodeBasicCreate;
-    const taken = payload?.userErrors.length === 1 && payload.userErrors[0]?.code === "TAKEN" && !input.code;
-    if (taken) {
+    const takenByUs =
+      payload?.userErrors.length === 1 &&
+      payload.userErrors[0]?.code === "TAKEN" &&
+      // A derived code is ours by construction; a code staff chose is ours when an earlier
+      // attempt of this lineage may have created it and Shopify holds it under our title.
+      (!input.code || (earlierAttempt && (await discountTitle(shopify, code)) === title));
+    if (takenByUs) {
       return { result: { code, alreadyCreated: true }, summary: `Discount code ${code} for ${order.name} already exists (created by an earlier attempt)`, after: { code } };
     }
     try {

@@ -55,6 +55,15 @@ export const cancelOrderAction = defineAction<CancelOrderInput>({
     `Cancel order ${target.order?.name ?? ""} in Shopify (reason: ${input.reason.toLowerCase()}), ${
       input.refund ? `refund ${refundableAmount(target.order?.snapshot ?? null) ?? "0.00"} ${target.order?.currencyCode ?? ""} to the original payment method` : "keep what was paid (no refund)"
     }${input.restock ? ", restock the items" : ""}${input.notifyCustomer ? " and email the customer" : ""}. This cannot be undone.`,
+  /** Resumed after a crash: the re-ingested order already cancelled means the cancel went through. */
+  async reconcile({ order, input }) {
+    if (!order.snapshot?.order.cancelledAt) return null;
+    return {
+      result: { reconciled: true, cancelledAt: order.snapshot.order.cancelledAt },
+      summary: `Order ${order.name} is cancelled in Shopify (confirmed after the app restarted)`,
+      after: { cancelled: true, reason: input.reason, restock: input.restock, refunded: input.refund },
+    };
+  },
   async perform({ shopify, order, input }) {
     const data = await shopify.request<OrderCancelMutation>(
       "OrderCancel",

@@ -20,9 +20,10 @@ export function isRequester(ctx: RequestContext, run: { actorType: string; actor
 
 export async function confirmRun(ctx: RequestContext, runId: string): Promise<RunResponse> {
   const held = await loadHeldRun(ctx.db, runId, findAction);
+  // Permission first (audited when denied), before anything about the run's state is told.
+  await requirePermission(ctx, held.action.permission);
   if (held.run.status !== "pending_confirmation") throw new AppError("CONFLICT", `This run is not waiting for a confirmation (it is ${held.run.status.replace("_", " ")})`);
   if (!isRequester(ctx, held.run)) throw new AppError("FORBIDDEN", "Only the person who asked for this action can confirm it");
-  await requirePermission(ctx, held.action.permission);
   const exec = executionContext(ctx);
   let checked: Awaited<ReturnType<typeof checkAction>>;
   try {
@@ -58,6 +59,8 @@ export async function confirmRun(ctx: RequestContext, runId: string): Promise<Ru
 /** The requester withdraws a run held for confirmation or approval; it never executes. */
 export async function cancelRun(ctx: RequestContext, runId: string): Promise<{ runId: string; status: "cancelled" }> {
   const held = await loadHeldRun(ctx.db, runId, findAction);
+  // Withdrawing is acting on the action too: a role that lost its permission cannot (audited).
+  await requirePermission(ctx, held.action.permission);
   if (held.run.status !== "pending_confirmation" && held.run.status !== "pending_approval") {
     throw new AppError("CONFLICT", `This run is not waiting (it is ${held.run.status.replace("_", " ")}) and cannot be cancelled`);
   }

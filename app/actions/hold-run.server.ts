@@ -8,6 +8,7 @@
 import type { Prisma } from "@prisma/client";
 import type { Actor } from "../audit/types";
 import { recordAudit } from "../audit/record-audit.server";
+import { completeKeysOfRun, type IdempotencyClaim } from "../idempotency/with-idempotency.server";
 import { AppError } from "../lib/app-error";
 import { parseInput } from "../lib/http.server";
 import type { DbClient } from "../lib/tenancy.server";
@@ -20,7 +21,7 @@ import { auditedInput, type ActionDefinition, type ActionTargetKind } from "./ty
 export type HeldStatus = "pending_confirmation" | "pending_approval";
 const HOUR = 3_600_000;
 
-export async function holdRun(exec: ExecutionContext, prepared: PreparedAction, status: HeldStatus): Promise<{ status: number; body: unknown }> {
+export async function holdRun(exec: ExecutionContext, prepared: PreparedAction, status: HeldStatus, claim?: IdempotencyClaim): Promise<{ status: number; body: unknown }> {
   const { action, target, input, decision } = prepared;
   const preview = action.preview(target, input);
   return exec.db.$transaction(async (tx) => {
@@ -54,7 +55,7 @@ export async function holdRun(exec: ExecutionContext, prepared: PreparedAction, 
       `${action.label} ${approval ? "waits for approval" : "waits for confirmation"}`,
       new Date(),
     );
-    return {
+    const response = {
       status: 202,
       body: {
         run: { id: run.id, rootRunId: run.id, status, attempt: 0 },
@@ -63,6 +64,12 @@ export async function holdRun(exec: ExecutionContext, prepared: PreparedAction, 
         approval: approval ? { id: approval.id, expiresAt: approval.expiresAt.toISOString() } : null,
       },
     };
+    // The held run and the key's answer commit together: a retry replays the 202, never holds twice.
+    if (claim) {
+      await claim.bindRun(tx, run.id);
+      await completeKeysOfRun(tx, run.id, response);
+    }
+    return response;
   });
 }
 

@@ -83,9 +83,9 @@ export const initiateReturnAction = defineAction<InitiateReturnInput>({
   },
   preview: (target, input) =>
     `Open a return on order ${target.order?.name ?? ""} for ${itemsLabel(target, input)} (reason: ${input.reason.toLowerCase().replaceAll("_", " ")}). The customer sends them back; refund them when they arrive.`,
-  async perform({ shopify, order, input, runId, rootRunId }) {
+  async perform({ shopify, order, input, earlierAttempt }) {
     const units = requested(input);
-    if (runId !== rootRunId) {
+    if (earlierAttempt) {
       // The order's context holds its returns with their units: a retry is rare enough to need no query of its own.
       const existing = await shopify.request<OrderContextQuery>("OrderContext", ORDER_CONTEXT_QUERY, { id: order.shopifyId }, ORDER_CONTEXT_REQUESTED_COST);
       const adopted = existing.order?.returns.nodes.find((ret) => {

@@ -9,6 +9,7 @@
 import type { Prisma } from "@prisma/client";
 import { recordAudit } from "../audit/record-audit.server";
 import type { Actor } from "../audit/types";
+import { completeKeysOfRun } from "../idempotency/with-idempotency.server";
 import { AppError, errorBody } from "../lib/app-error";
 import { logger } from "../lib/logger.server";
 import { redactText } from "../lib/redact";
@@ -17,7 +18,7 @@ import { ingestOrder } from "../orders/ingest-order.server";
 import { failRun, runError, succeedRun } from "../runs/finish-run.server";
 import type { AdminClient } from "../shopify/admin-client.server";
 import { reasonCodeFor } from "./reason-code";
-import type { ActionDefinition, ActionTarget } from "./types";
+import type { ActionDefinition, ActionTarget, ShopifyActionContext } from "./types";
 
 export interface PerformRunOptions {
   db: ScopedDb;
@@ -32,7 +33,15 @@ export interface PerformRunOptions {
   attempt: number;
   /** Shopify access for actions with a Shopify side effect (and the re-ingest after them). */
   shopify: AdminClient;
+  /**
+   * This attempt continues a run whose process died mid-flight (resume-run.server.ts): the
+   * action may already have happened in Shopify, so it is reconciled first.
+   */
+  resumed?: boolean;
 }
+
+/** While a process executes a run it renews the run's heartbeat this often (resume-run.server.ts). */
+export const HEARTBEAT_MS = 5_000;
 
 export interface RunResponse {
   status: number;
@@ -104,14 +113,97 @@ const runMetadata = (options: FailureOptions) => ({
 });
 
 export async function performRun(options: PerformRunOptions): Promise<RunResponse> {
+  const lease = await holdLease(options);
+  if (!lease) return leaseLost(options);
+  try {
+    return await attempt(options, lease);
+  } catch (error) {
+    if (error instanceof LeaseLost) return leaseLost(options);
+    throw error;
+  } finally {
+    lease.release();
+  }
+}
+
+/**
+ * The executing process's lease on a running run: its heartbeat, renewed every HEARTBEAT_MS by
+ * compare-and-set. A run whose heartbeat stopped belongs to a dead process and is resumed by the
+ * next request with its Idempotency-Key or by the sweeper (resume-run.server.ts), which takes the
+ * lease over; the process that lost it (hung, not dead) stops beating, and its outcome commit is
+ * fenced: it records nothing, so a run's outcome is written once, by whoever holds the lease.
+ */
+export interface RunLease {
+  /** In the outcome transaction, first: throws LeaseLost when another process took the run over. */
+  fence(tx: DbClient): Promise<void>;
+  /** Renews now: false when another process took the run over meanwhile. */
+  renew(): Promise<boolean>;
+  release(): void;
+}
+
+export class LeaseLost extends Error {}
+
+/** Beating stops after this long: a Shopify call still unanswered then is taken for hung. */
+export const MAX_LEASE_MS = 3 * 60_000;
+
+export async function holdLease({ db, runId, correlationId }: Pick<PerformRunOptions, "db" | "runId" | "correlationId">): Promise<RunLease | null> {
+  const run = await db.run.findUnique({ where: { id: runId }, select: { status: true, heartbeatAt: true } });
+  if (run?.status !== "running") return null;
+  let last = run.heartbeatAt;
+  let owned = true;
+  let released = false;
+  const started = Date.now();
+  const renew = async () => {
+    const next = new Date();
+    const renewed = await db.run.updateMany({ where: { id: runId, status: "running", heartbeatAt: last }, data: { heartbeatAt: next } });
+    if (renewed.count === 1) last = next;
+    else owned = false;
+    return owned;
+  };
+  const timer = setInterval(() => {
+    if (Date.now() - started > MAX_LEASE_MS) return clearInterval(timer);
+    renew()
+      .then(async (still) => {
+        if (still) return;
+        clearInterval(timer);
+        // A run whose outcome just committed is no longer running: that is no takeover.
+        const now = released ? null : await db.run.findUnique({ where: { id: runId }, select: { status: true } });
+        if (now?.status === "running") logger.warn({ correlationId, runId }, "run taken over by another process: this one records nothing");
+      })
+      .catch((error: unknown) => logger.warn({ correlationId, runId, err: error instanceof Error ? error.message : String(error) }, "run heartbeat failed"));
+  }, HEARTBEAT_MS);
+  timer.unref();
+  return {
+    async fence(tx) {
+      // A check that locks the row and changes nothing: the transaction may still roll back
+      // (a local action failing half-way), and the lease must then be as it was.
+      const held = owned ? await tx.run.updateMany({ where: { id: runId, status: "running", heartbeatAt: last }, data: { heartbeatAt: last } }) : { count: 0 };
+      if (held.count !== 1) throw new LeaseLost();
+    },
+    renew: async () => owned && (await renew()),
+    release: () => {
+      released = true;
+      clearInterval(timer);
+    },
+  };
+}
+
+function leaseLost(options: PerformRunOptions): RunResponse {
+  const error = new AppError("CONFLICT", "This run was taken over by another attempt after a delay; its outcome is recorded there", { details: { runId: options.runId } });
+  return { status: error.status, body: errorBody(error, options.correlationId) };
+}
+
+async function attempt(options: PerformRunOptions, lease: RunLease): Promise<RunResponse> {
   const { db, action, runId, rootRunId } = options;
   try {
     const base = { shopId: options.shopId, actor: options.actor, correlationId: options.correlationId, input: options.input, target: options.target, runId, rootRunId };
     // A Shopify call never holds a database transaction open: it runs first, and its outcome
-    // is recorded after. Its idempotency (refundCreate's key is the lineage's root run id)
-    // is what makes a retry after a lost answer safe.
-    const external = action.perform ? await action.perform({ ...base, shopify: options.shopify, order: requireOrder(options) }) : null;
+    // is recorded after. Between the two the process may die; what makes every later attempt
+    // safe is that it belongs to the same lineage (refundCreate's key is the root run id) and
+    // knows an earlier attempt may have acted (`earlierAttempt`): a resumed run asks Shopify
+    // first (`reconcile`), a discount or a return finds what the earlier attempt created.
+    const external = action.perform ? await performExternal(options, base) : null;
     const outcome = await db.$transaction(async (tx) => {
+      await lease.fence(tx);
       const outcome = external ?? (await localExecute(action)({ ...base, tx }));
       await succeedRun({ db: tx, runId, result: outcome.result });
       await recordAudit({ db: tx, ...auditBase(options), action: "action.succeeded", before: outcome.before, after: outcome.after ?? outcome.result, metadata: runMetadata(options) });
@@ -133,13 +225,27 @@ export async function performRun(options: PerformRunOptions): Promise<RunRespons
           correlationId: options.correlationId,
         });
       }
-      return outcome;
+      const response = { status: 200, body: { run: { id: runId, rootRunId, status: "succeeded", attempt: options.attempt }, summary: outcome.summary, result: outcome.result } };
+      // The Idempotency-Key that started this run gets its answer in the same commit.
+      await completeKeysOfRun(tx, runId, response);
+      return response;
     });
     if (external) await reingest(options);
-    return { status: 200, body: { run: { id: runId, rootRunId, status: "succeeded", attempt: options.attempt }, summary: outcome.summary, result: outcome.result } };
+    return outcome;
   } catch (error) {
-    return recordFailure(options, error);
+    if (error instanceof LeaseLost) throw error;
+    return recordFailure(options, error, lease);
   }
+}
+
+async function performExternal(options: PerformRunOptions, base: Omit<ShopifyActionContext<unknown>, "shopify" | "order" | "earlierAttempt">) {
+  const action = options.action;
+  const context = { ...base, shopify: options.shopify, order: requireOrder(options), earlierAttempt: Boolean(options.resumed) || options.runId !== options.rootRunId };
+  if (options.resumed && action.reconcile) {
+    const done = await action.reconcile(context);
+    if (done) return done;
+  }
+  return action.perform!(context);
 }
 
 function requireOrder(options: PerformRunOptions) {
@@ -166,7 +272,7 @@ async function reingest(options: PerformRunOptions) {
   }
 }
 
-async function recordFailure(options: PerformRunOptions, error: unknown): Promise<RunResponse> {
+async function recordFailure(options: PerformRunOptions, error: unknown, lease: RunLease): Promise<RunResponse> {
   const appError = error instanceof AppError ? error : new AppError("INTERNAL", "The action failed unexpectedly. Quote the correlation id to support.");
   if (!(error instanceof AppError)) {
     logger.error(
@@ -174,15 +280,20 @@ async function recordFailure(options: PerformRunOptions, error: unknown): Promis
       "action failed",
     );
   }
-  const exception = await options.db.$transaction((tx) => writeFailure(tx, options, appError));
-  const answer = new AppError(appError.code, appError.message, {
-    fields: appError.fields,
-    details: { runId: options.runId, rootRunId: options.rootRunId, exceptionId: exception.id, reasonCode: exception.reasonCode },
+  return options.db.$transaction(async (tx) => {
+    await lease.fence(tx);
+    const exception = await writeFailure(tx, options, appError);
+    const answer = new AppError(appError.code, appError.message, {
+      fields: appError.fields,
+      details: { runId: options.runId, rootRunId: options.rootRunId, exceptionId: exception.id, reasonCode: exception.reasonCode },
+    });
+    const response = { status: answer.status, body: errorBody(answer, options.correlationId) };
+    await completeKeysOfRun(tx, options.runId, response);
+    return response;
   });
-  return { status: answer.status, body: errorBody(answer, options.correlationId) };
 }
 
-export type FailureOptions = Omit<PerformRunOptions, "db" | "shopify" | "input">;
+export type FailureOptions = Omit<PerformRunOptions, "db" | "shopify" | "input" | "resumed">;
 
 /**
  * A failed attempt, in the caller's transaction: the failed run, the `action.failed` audit row,

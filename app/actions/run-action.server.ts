@@ -11,7 +11,7 @@
  */
 import type { Actor } from "../audit/types";
 import { recordAudit } from "../audit/record-audit.server";
-import { withIdempotency, type IdempotentResult } from "../idempotency/with-idempotency.server";
+import { withIdempotency, type IdempotencyClaim, type IdempotentResult } from "../idempotency/with-idempotency.server";
 import { AppError } from "../lib/app-error";
 import { parseInput } from "../lib/http.server";
 import { writeLimitRules, type RequestContext } from "../lib/route.server";
@@ -26,6 +26,7 @@ import { adminClient, type AdminClient } from "../shopify/admin-client.server";
 import { holdRun } from "./hold-run.server";
 import { loadTarget } from "./load-target.server";
 import { performRun, writeTimeline } from "./perform-run.server";
+import { resumeRun } from "./resume-run.server";
 import { ACTION_REGISTRY } from "./registry.server";
 import { auditedInput, type ActionDefinition, type ActionTarget, type ActionTargetKind } from "./types";
 
@@ -70,14 +71,24 @@ export async function checkAction(db: ScopedDb, shopId: string, actor: Actor, ac
   return { target, decision };
 }
 
+/**
+ * The action, if the actor may run it at all: permission comes before anything about the input,
+ * so a role without it learns nothing of the action's fields (403, audited, not a 400 listing
+ * them). Routes call it before they even read the body.
+ */
+export async function authorizeAction(ctx: RequestContext, type: string): Promise<ActionDefinition<unknown>> {
+  const action = findAction(type);
+  await requirePermission(ctx, action.permission);
+  return action;
+}
+
 /** Everything up to (not including) the idempotency guard; shared by run, preview and retry. */
 export async function prepareAction(ctx: RequestContext, type: string, targetKind: ActionTargetKind, targetId: string, rawInput: unknown): Promise<PreparedAction> {
-  const action = findAction(type);
+  const action = await authorizeAction(ctx, type);
   if (!action.targets.includes(targetKind)) {
     throw new AppError("VALIDATION", `${action.label} cannot run on ${targetKind === "order" ? "an order" : "a ticket"}`, { fields: { type: ["Not available here"] } });
   }
   const input = parseInput(action.input, rawInput ?? {});
-  await requirePermission(ctx, action.permission);
   const { target, decision } = await checkAction(ctx.db, ctx.shop.id, ctx.actor, action, targetKind, targetId, input);
   return { action, target, input, decision };
 }
@@ -94,14 +105,16 @@ export async function runAction(ctx: RequestContext, type: string, targetKind: A
     scope: `action:${type}:${targetKind}:${targetId}`,
     input: prepared.input,
     rateLimit: writeLimitRules(ctx, ACTION_WRITE_LIMIT),
-    execute: async () => {
+    execute: async (_db, claim) => {
       const exec = executionContext(ctx);
       if (prepared.decision.requiresApproval || prepared.decision.requiresConfirmation) {
-        return holdRun(exec, prepared, prepared.decision.requiresApproval ? "pending_approval" : "pending_confirmation");
+        return holdRun(exec, prepared, prepared.decision.requiresApproval ? "pending_approval" : "pending_confirmation", claim);
       }
-      const run = await startActionRun(exec, prepared, { parentRunId: null, attempt: 1 });
+      const run = await startActionRun(exec, prepared, { parentRunId: null, attempt: 1 }, claim);
       return performRun({ ...exec, ...prepared, runId: run.id, rootRunId: run.id, attempt: 1 });
     },
+    // The same key after a crash: the run it started is resumed, never a second one started.
+    resume: (runId) => resumeRun({ db: ctx.db, shopId: ctx.shop.id, runId, shopify: executionContext(ctx).shopify, correlationId: ctx.correlationId, resumedBy: ctx.actor }),
   });
 }
 
@@ -122,7 +135,7 @@ function attemptedAudit(exec: ExecutionContext, prepared: PreparedAction, runId:
  * The run and its `action.attempted` audit row and timeline entry, committed before the action
  * executes. A time-window limit's slot is claimed in the same transaction, under a lock.
  */
-export async function startActionRun(exec: ExecutionContext, prepared: PreparedAction, lineage: { parentRunId: string | null; attempt: number }) {
+export async function startActionRun(exec: ExecutionContext, prepared: PreparedAction, lineage: { parentRunId: string | null; attempt: number }, claim?: IdempotencyClaim) {
   const { action, target, input } = prepared;
   return exec.db.$transaction(async (tx) => {
     await claimWindowSlot(tx, { shopId: exec.shopId, actionType: action.type, actionLabel: action.label, actor: exec.actor, windows: prepared.decision.windows });
@@ -136,7 +149,8 @@ export async function startActionRun(exec: ExecutionContext, prepared: PreparedA
       ticketId: target.ticket?.id ?? null,
       orderId: target.order?.id ?? null,
     });
-    const started = await tx.run.update({ where: { id: run.id }, data: { status: "running", attempts: { increment: 1 }, startedAt: new Date() } });
+    const started = await tx.run.update({ where: { id: run.id }, data: { status: "running", attempts: { increment: 1 }, startedAt: new Date(), heartbeatAt: new Date() } });
+    await claim?.bindRun(tx, run.id);
     const rootRunId = lineage.parentRunId ?? run.id;
     await recordAudit({ db: tx, ...attemptedAudit(exec, prepared, run.id, { rootRunId, attempt: lineage.attempt }) });
     await writeTimeline(tx, { ...exec, action, target, runId: run.id, rootRunId }, "attempted", `${action.label} attempted by ${exec.actor.label ?? exec.actor.type}`, started.startedAt ?? new Date());
@@ -162,7 +176,7 @@ export async function startHeldRun(
   return exec.db.$transaction(async (tx) => {
     if (within) await within(tx);
     await claimWindowSlot(tx, { shopId: exec.shopId, actionType: action.type, actionLabel: action.label, actor: exec.actor, windows: prepared.decision.windows });
-    const moved = await tx.run.updateMany({ where: { id: runId, status: from }, data: { status: "running", attempts: { increment: 1 }, startedAt: new Date() } });
+    const moved = await tx.run.updateMany({ where: { id: runId, status: from }, data: { status: "running", attempts: { increment: 1 }, startedAt: new Date(), heartbeatAt: new Date() } });
     if (moved.count === 0) throw new AppError("CONFLICT", "This run is no longer waiting: it was already confirmed, approved or cancelled");
     await recordAudit({ db: tx, ...attemptedAudit(exec, prepared, runId, { rootRunId: runId, attempt: 1 }, extra) });
     await writeTimeline(tx, { ...exec, action, target, runId, rootRunId: runId }, "attempted", `${action.label} attempted by ${exec.actor.label ?? exec.actor.type}`, new Date());

@@ -1,57 +1,46 @@
 /**
- * Runs a dead process left "running": it died (a deploy, a crash) between a run's attempt and
- * its outcome, so nobody will ever record one. After INTERRUPTED_AFTER_MS (far beyond the
- * longest action, a cancellation followed for about 16 s) such a run is failed with an
- * exception, like any failure, so staff see it on the Exceptions page and can retry it.
- *
- * A retry is safe for every action, whether or not Shopify applied the first attempt: local
- * actions wrote nothing (their writes share the success transaction); refunds reuse their
- * idempotency key; a discount or a return finds what the earlier attempt created; tags, notes,
- * tracking and an address set the same values again (or are refused as already done); a second
- * cancel is refused by Shopify. The claim is conditional, so a run that finishes meanwhile wins.
+ * Runs a dead process left "running": it died (a deploy, a crash, kill -9) between a run's
+ * attempt and its outcome, so nobody will record one unless someone resumes it. The sweep finds
+ * every running run whose heartbeat stopped (resume-run.server.ts: STALE_AFTER_MS) and resumes
+ * it in place, as a retry with the same Idempotency-Key would: Shopify is asked what happened,
+ * the action is reconciled or completed within its own lineage (never a second refund, discount
+ * or return), and the outcome is recorded, which answers the request's key too. What cannot be
+ * completed fails into an exception, like any failure. Runs by the `runs.resume` job every
+ * minute and when a worker starts, so work a crash interrupted finishes within seconds of the
+ * restart, with nobody pressing anything.
  */
 import type { Actor } from "../audit/types";
-import { AppError } from "../lib/app-error";
 import type { ScopedDb } from "../lib/tenancy.server";
-import { loadTarget } from "./load-target.server";
-import { writeFailure } from "./perform-run.server";
+import type { AdminClient } from "../shopify/admin-client.server";
 import { ACTION_REGISTRY } from "./registry.server";
-
-export const INTERRUPTED_AFTER_MS = 15 * 60_000;
+import { resumeRun, STALE_AFTER_MS, staleRunning } from "./resume-run.server";
 
 const SWEEPER: Actor = { type: "system", id: null, label: "Interrupted-run check" };
 
-const INTERRUPTED = "The app stopped while this action was running, so its outcome was never recorded. Check the order in Shopify; Retry is safe: it finds what an earlier attempt already did.";
+export interface SweepInterruptedRunsOptions {
+  db: ScopedDb;
+  shopId: string;
+  correlationId: string;
+  /** The shop's offline access, asked for only when there is a run to resume. */
+  shopify: () => Promise<AdminClient>;
+  now?: Date;
+}
 
-export async function sweepInterruptedRuns({ db, shopId, correlationId, now = new Date() }: { db: ScopedDb; shopId: string; correlationId: string; now?: Date }): Promise<number> {
-  const cutoff = new Date(now.getTime() - INTERRUPTED_AFTER_MS);
+export async function sweepInterruptedRuns({ db, shopId, correlationId, shopify, now = new Date() }: SweepInterruptedRunsOptions): Promise<number> {
+  const cutoff = new Date(now.getTime() - STALE_AFTER_MS);
   // By type as well: the (shopId, type, status) index then finds the few running runs without
-  // reading the shop's whole run history every ten minutes.
+  // reading the shop's whole run history.
   const stuck = await db.run.findMany({
-    where: { type: { in: [...ACTION_REGISTRY.keys()] }, status: "running", startedAt: { lt: cutoff } },
-    select: { id: true, type: true, input: true, parentRunId: true },
+    where: { type: { in: [...ACTION_REGISTRY.keys()] }, ...staleRunning(cutoff) },
+    select: { id: true },
     orderBy: { startedAt: "asc" },
     take: 100,
   });
-  let swept = 0;
+  if (stuck.length === 0) return 0;
+  const client = await shopify();
+  let resumed = 0;
   for (const run of stuck) {
-    const action = ACTION_REGISTRY.get(run.type)!; // the query asked for registered types only
-    const stored = run.input as { target?: { kind?: "ticket" | "order"; id?: string } } | null;
-    const target = stored?.target?.kind && stored.target.id ? await loadTarget(db, stored.target.kind, stored.target.id).catch(() => null) : null;
-    const rootRunId = run.parentRunId ?? run.id;
-    const attempt = await db.run.count({ where: { OR: [{ id: rootRunId }, { parentRunId: rootRunId }] } });
-    const failed = await db.$transaction(async (tx) => {
-      const claimed = await tx.run.updateMany({ where: { id: run.id, status: "running", startedAt: { lt: cutoff } }, data: { status: "failed" } });
-      if (claimed.count === 0) return false;
-      await writeFailure(
-        tx,
-        // A target deleted since (a redacted shop's ticket, say) still gets its run failed.
-        { shopId, actor: SWEEPER, correlationId, action, target: target ?? { kind: stored?.target?.kind ?? "order", id: stored?.target?.id ?? "", ticket: null, order: null }, runId: run.id, rootRunId, attempt },
-        new AppError("INTERNAL", INTERRUPTED),
-      );
-      return true;
-    });
-    if (failed) swept++;
+    if ((await resumeRun({ db, shopId, runId: run.id, shopify: client, correlationId, resumedBy: SWEEPER, now })) === "resumed") resumed++;
   }
-  return swept;
+  return resumed;
 }

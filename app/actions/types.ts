@@ -62,6 +62,11 @@ export interface ShopifyActionContext<I> extends Omit<ActionContext<I>, "tx"> {
   shopify: AdminClient;
   /** The target's order; Shopify actions only run on targets that have one. */
   order: ActionTargetOrder;
+  /**
+   * An earlier attempt of this lineage may have reached Shopify (a retry, or a run resumed
+   * after its process died): what it created must be found, never created a second time.
+   */
+  earlierAttempt: boolean;
 }
 
 export interface ActionDefinition<I = unknown> {
@@ -97,6 +102,13 @@ export interface ActionDefinition<I = unknown> {
    * SHOPIFY_USER_ERROR. The runner then records the outcome and re-ingests the order.
    */
   perform?: (ctx: ShopifyActionContext<I>) => Promise<ActionOutcome>;
+  /**
+   * For a run resumed after its process died between the Shopify call and the outcome write:
+   * the order as Shopify has it now (re-ingested), and the outcome if the action visibly
+   * happened already; null performs it again (which must then be safe to repeat: same
+   * idempotency key, or finding what the earlier attempt created).
+   */
+  reconcile?: (ctx: ShopifyActionContext<I>) => Promise<ActionOutcome | null>;
 }
 
 /** Keeps each definition's input type while the registry holds them side by side. */

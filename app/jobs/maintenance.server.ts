@@ -1,4 +1,3 @@
-import { sweepInterruptedRuns } from "../actions/sweep-interrupted-runs.server";
 import { expireApprovals } from "../approvals/expire-approvals.server";
 import prisma from "../db.server";
 import { logger } from "../lib/logger.server";
@@ -9,8 +8,8 @@ import { enqueue } from "./enqueue.server";
 
 /**
  * The periodic job (orders.reconcile, every 10 minutes): reconcile every installed shop's
- * orders, close its expired approval requests and fail (with an exception) the runs a dead
- * process left running; re-enqueue webhook deliveries stored but never processed, and drop
+ * orders and close its expired approval requests (runs a dead process left running are resumed
+ * by the runs.resume job, every minute); re-enqueue webhook deliveries stored but never processed, and drop
  * expired rate-limit windows. Each part is independent: one shop failing does not stop the others.
  */
 export async function runMaintenance({ clientFor, shopDomain }: { clientFor: (shop: string) => Promise<AdminClient>; shopDomain?: string }) {
@@ -35,10 +34,8 @@ export async function runMaintenance({ clientFor, shopDomain }: { clientFor: (sh
       const correlationId = `maintenance-${Date.now()}`;
       const expired = await expireApprovals({ db, correlationId });
       if (expired) logger.info({ shop: shop.domain, expired }, "approvals expired");
-      const interrupted = await sweepInterruptedRuns({ db, shopId: shop.id, correlationId });
-      if (interrupted) logger.warn({ shop: shop.domain, interrupted }, "interrupted runs failed into exceptions");
     } catch (error) {
-      logger.warn({ shop: shop.domain, err: (error as Error).message }, "approval expiry or run sweep failed");
+      logger.warn({ shop: shop.domain, err: (error as Error).message }, "approval expiry failed");
     }
   }
 

@@ -27,6 +27,12 @@ export const QUEUES = {
     options: { policy: "singleton", retryLimit: 3, retryDelay: 30 } satisfies Omit<PgBoss.Queue, "name">,
     payload: z.object({ shopDomain: z.string().optional() }),
   },
+  runResume: {
+    name: "runs.resume",
+    // Singleton: the minute's schedule and a worker's start-up coalesce into one sweep.
+    options: { policy: "singleton", retryLimit: 2, retryDelay: 10 } satisfies Omit<PgBoss.Queue, "name">,
+    payload: z.object({}),
+  },
 } as const;
 
 export type QueueKey = keyof typeof QUEUES;

@@ -14,6 +14,8 @@ import { runBackfill } from "../backfill/run-backfill.server";
 import { getBoss } from "./boss.server";
 import { enqueue } from "./enqueue.server";
 import { runMaintenance } from "./maintenance.server";
+import { resumeInterruptedRuns } from "./resume-runs.server";
+import { STALE_AFTER_MS } from "../actions/resume-run.server";
 import { markWorkerStarted } from "./worker-state";
 import { QUEUES } from "./queues";
 
@@ -75,4 +77,14 @@ export async function startWorker({ clientFor = offlineClient }: WorkerOptions =
   }));
   // Webhook delivery is not guaranteed: every 10 minutes, heal from Shopify's own state.
   await boss.schedule(QUEUES.reconcile.name, "*/10 * * * *", {});
+
+  await boss.work(QUEUES.runResume.name, { batchSize: 1, pollingIntervalSeconds: 2 }, batchOf(boss, QUEUES.runResume.name, async () => {
+    await resumeInterruptedRuns({ clientFor });
+  }));
+  // Runs a crashed process left mid-flight: every minute, and once as soon as the heartbeat of
+  // the latest one still running goes stale, so they finish within seconds of a restart.
+  await boss.schedule(QUEUES.runResume.name, "* * * * *", {});
+  const latest = await prisma.run.aggregate({ where: { status: "running" }, _max: { heartbeatAt: true } });
+  const staleIn = latest._max.heartbeatAt ? latest._max.heartbeatAt.getTime() + STALE_AFTER_MS - Date.now() : 0;
+  await enqueue("runResume", {}, { startAfter: Math.max(0, Math.ceil(staleIn / 1000)) + 1 });
 }

@@ -486,6 +486,21 @@ export const RETURN_CREATE_MUTATION = `#graphql
   }
 `;
 
+/** A code discount by its code: a resumed apply_discount finds the code an earlier attempt created. */
+export const CODE_DISCOUNT_BY_CODE_QUERY = `#graphql
+  query CodeDiscountByCode($code: String!) {
+    codeDiscountNodeByCode(code: $code) {
+      id
+      codeDiscount {
+        ... on DiscountCodeBasic {
+          title
+          status
+        }
+      }
+    }
+  }
+`;
+
 export const DISCOUNT_CODE_BASIC_CREATE_MUTATION = `#graphql
   mutation DiscountCodeBasicCreate($input: DiscountCodeBasicInput!) {
     discountCodeBasicCreate(basicCodeDiscount: $input) {

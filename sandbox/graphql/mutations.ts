@@ -9,7 +9,8 @@
  *   orderUpdate(input)           note, tags, shippingAddress; orders/updated
  *   returnCreate(returnInput)    an OPEN return of fulfilled, unrefunded units; returns/approve, orders/updated
  *   refundCreate(input) @idempotent(key)   refunds/create, order_transactions/create, orders/updated
- *   discountCodeBasicCreate(basicCodeDiscount)   a code for everyone or for given customers
+ *   discountCodeBasicCreate(basicCodeDiscount)   a code for everyone or for given customers;
+ *                                codeDiscountNodeByCode(code) finds it again
  *   fulfillmentTrackingInfoUpdate(fulfillmentId, trackingInfoInput, notifyCustomer)   fulfillments/update, orders/updated
  *   orderCancel(orderId, reason, restock, ...)   returns a Job (done at once; job(id:) resolves it);
  *                                refunds what was paid with refundMethod originalPaymentMethodsRefund,
@@ -199,6 +200,9 @@ export function orderMutationResolvers(mutation: string, query = "QueryRoot"): R
     },
 
     [`${query}.job`]: (_source, args: Args, ctx) => jobs.get(`${ctx.domain}|${String(args["id"])}`) ?? null,
+
+    // Codes are unique per shop, case-insensitively, as discountCodeBasicCreate enforces.
+    [`${query}.codeDiscountNodeByCode`]: (_source, args: Args, ctx) => discounts.get(ctx.domain)?.get(String(args["code"]).trim().toLowerCase()) ?? null,
 
     [`${mutation}.refundCreate`]: (_source, args: Args, ctx, info) => {
       const key = idempotencyKey(info);

@@ -55,9 +55,10 @@ export async function actionTestKit() {
   const ids = { shopA: "", shopB: "" };
   const db = () => scopedDb(ids.shopA);
 
-  function post(path: string, body: unknown, options: { userId?: number; shop?: string; key?: boolean } = {}) {
+  /** `key`: false sends none, a string sends that one (a client retrying), otherwise a fresh one. */
+  function post(path: string, body: unknown, options: { userId?: number; shop?: string; key?: boolean | string } = {}) {
     const headers: Record<string, string> = { "Content-Type": "application/json" };
-    if (options.key !== false) headers["Idempotency-Key"] = `test-${randomUUID()}`;
+    if (options.key !== false) headers["Idempotency-Key"] = typeof options.key === "string" ? options.key : `test-${randomUUID()}`;
     return adminFetchRequest(path, { shop: options.shop ?? SHOP_A, userId: options.userId ?? OWNER, method: "POST", headers, body: JSON.stringify(body) });
   }
 
@@ -93,7 +94,7 @@ export async function actionTestKit() {
     post,
     importOrder,
     newOrder,
-    runAction(orderId: string, type: string, input: unknown, options: { userId?: number; shop?: string; query?: string } = {}) {
+    runAction(orderId: string, type: string, input: unknown, options: { userId?: number; shop?: string; query?: string; key?: string } = {}) {
       const request = post(`/app/action-center/orders/${orderId}/actions/${type}${options.query ?? ""}`, input, options);
       return call<Json>(() => orderActionRoute({ request, params: { id: orderId, type }, context: {} } as ActionFunctionArgs));
     },

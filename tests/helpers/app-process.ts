@@ -31,7 +31,9 @@ export interface AppProcessOptions {
 export async function startAppProcess({ sandboxUrl, port, env = {} }: AppProcessOptions): Promise<AppProcess> {
   const appPort = port ?? (await freePort());
   const url = `http://127.0.0.1:${appPort}`;
-  const child = spawn(process.execPath, [join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), join(ROOT, "tests", "e2e", "app-entry.ts")], {
+  // `node --import tsx`, not the tsx CLI: the CLI runs the script in a second process, which a
+  // SIGKILL of the first would leave running.
+  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "tests", "e2e", "app-entry.ts")], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,
