@@ -6,6 +6,7 @@
  * must write nothing (no shop, no session, no staff member).
  */
 import { describe, expect, it } from "vitest";
+import { SANDBOX_API_KEY, SANDBOX_API_SECRET } from "../../sandbox/config";
 import { SHOP_A, startTestSandbox } from "../../tests/helpers/sandbox";
 import { adminDocumentRequest, adminFetchRequest, call, sessionToken } from "../../tests/helpers/shopify";
 import prisma from "../db.server";
@@ -15,7 +16,7 @@ import { action as revealAction } from "../routes/app.settings.intake-secret.rev
 import { loader as settingsLoader } from "../routes/app.settings";
 import type { ErrorBody } from "./app-error";
 
-await startTestSandbox();
+const sandbox = await startTestSandbox();
 
 async function footprint() {
   const [shops, sessions, staff] = await Promise.all([prisma.shop.count(), prisma.session.count(), prisma.staffMember.count()]);
@@ -94,5 +95,27 @@ describe("session tokens signed by the app but naming the wrong thing", () => {
     expect((await call(() => homeLoader({ request: adminFetchRequest("/app", { shop: SHOP_A }), params: {}, context: {} }))).status).toBe(200);
     const token = sessionToken(SHOP_A, { now: now() - 10, ttlSeconds: 60 });
     expect((await call(() => settingsLoader({ request: adminFetchRequest("/app/settings", { shop: SHOP_A, token }), params: {}, context: {} }))).status).toBe(200);
+  });
+});
+
+describe("the sandbox's token exchange, like Shopify's", () => {
+  it("refuses to exchange a session token without exp", async () => {
+    const exchange = (subjectToken: string) =>
+      fetch(`${sandbox.url}/shops/${SHOP_A}/admin/oauth/access_token`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({
+          client_id: SANDBOX_API_KEY,
+          client_secret: SANDBOX_API_SECRET,
+          grant_type: "urn:ietf:params:oauth:grant-type:token-exchange",
+          subject_token: subjectToken,
+          subject_token_type: "urn:ietf:params:oauth:token-type:id_token",
+          requested_token_type: "urn:shopify:params:oauth:token-type:offline-access-token",
+        }),
+      });
+    const refused = await exchange(sessionToken(SHOP_A, { claims: { exp: undefined } }));
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ error: "invalid_subject_token" });
+    expect((await exchange(sessionToken(SHOP_A))).status).toBe(200);
   });
 });
