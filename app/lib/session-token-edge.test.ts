@@ -9,8 +9,10 @@ import { describe, expect, it } from "vitest";
 import { SANDBOX_API_KEY, SANDBOX_API_SECRET } from "../../sandbox/config";
 import { SHOP_A, startTestSandbox } from "../../tests/helpers/sandbox";
 import { adminDocumentRequest, adminFetchRequest, call, sessionToken } from "../../tests/helpers/shopify";
+import { TEST_APP_URL } from "../../tests/setup/app-env";
 import prisma from "../db.server";
 import { loader as layoutLoader } from "../routes/app";
+import { loader as authLoader } from "../routes/auth.$";
 import { loader as homeLoader } from "../routes/app._index";
 import { action as revealAction } from "../routes/app.settings.intake-secret.reveal";
 import { loader as settingsLoader } from "../routes/app.settings";
@@ -69,9 +71,13 @@ describe("session tokens signed by the app but naming the wrong thing", () => {
 
   it.each(hostile)("refuses a document request carrying %s with 401 (no bounce: Shopify would never issue it), and writes nothing", async (_name, token) => {
     const before = await footprint();
-    // A document request runs the layout's loader and the page's: both must refuse.
-    for (const loader of [layoutLoader, homeLoader]) {
-      const result = await call(() => loader({ request: adminDocumentRequest("/app", { shop: SHOP_A, token: token() }), params: {}, context: {} }));
+    // A document request runs the layout's loader and the page's: both must refuse; so do the auth paths.
+    for (const [path, loader] of [
+      ["/app", layoutLoader],
+      ["/app", homeLoader],
+      ["/auth/login", authLoader],
+    ] as const) {
+      const result = await call(() => loader({ request: adminDocumentRequest(path, { shop: SHOP_A, token: token() }), params: {}, context: {} }));
       expectUnauthenticated(result);
     }
     expect(await footprint()).toEqual(before);
@@ -85,9 +91,13 @@ describe("session tokens signed by the app but naming the wrong thing", () => {
       expectUnauthenticated(result);
       expect(result.headers.get("X-Shopify-Retry-Invalid-Session-Request")).toBe("1");
     }
-    // A document request with an expired token is still bounced for a fresh one, as Shopify expects.
+    // A document request with an expired token is still bounced for a fresh one, as Shopify expects,
+    // and the bounce page (no token) is still served.
     const bounced = await call(() => homeLoader({ request: adminDocumentRequest("/app", { shop: SHOP_A, token: expired }), params: {}, context: {} }));
     expect(bounced.status).toBe(302);
+    const bouncePage = await call<string>(() => authLoader({ request: new Request(new URL(bounced.headers.get("Location")!, TEST_APP_URL)), params: {}, context: {} }));
+    expect(bouncePage.status).toBe(200);
+    expect(bouncePage.body).toContain("app-bridge");
   });
 
   it("still accepts a valid token, with exp, for the same routes", async () => {
