@@ -62,7 +62,7 @@ function claimsOf(token: string): unknown {
   }
 }
 
-function refuse(request: Request, correlationId: string, message: string, headers?: Headers): never {
+function refuse(correlationId: string, message: string, headers?: Headers): never {
   const response = toErrorResponse(new AppError("UNAUTHENTICATED", message), correlationId);
   // Keep what the library added (CORS, X-Shopify-Retry-Invalid-Session-Request for App Bridge).
   headers?.forEach((value, name) => {
@@ -84,7 +84,7 @@ export async function authenticateAdmin(request: Request, correlationId = correl
   const claims = token ? claimsOf(token) : null;
   if (claims !== null) {
     const parsed = ZSessionTokenClaims.safeParse(claims);
-    if (!parsed.success) refuse(request, correlationId, `The session token is not one Shopify issues: ${parsed.error.issues.map((issue) => issue.message).join("; ")}.`);
+    if (!parsed.success) refuse(correlationId, `The session token is not one Shopify issues: ${parsed.error.issues.map((issue) => issue.message).join("; ")}.`);
     shop = SHOP_ORIGIN.exec(parsed.data.dest)![1];
   }
   try {
@@ -93,13 +93,13 @@ export async function authenticateAdmin(request: Request, correlationId = correl
     if (!(thrown instanceof Response) || thrown.body !== null || thrown.headers.has("location")) throw thrown;
     // The library's bare answers. 401: an invalid or expired token (App Bridge retries on the
     // header the library set); give it our body.
-    if (thrown.status === 401) refuse(request, correlationId, "The session token is invalid or expired.", thrown.headers);
+    if (thrown.status === 401) refuse(correlationId, "The session token is invalid or expired.", thrown.headers);
     // 500: the token exchange or the after-auth hook failed. For a shop that has no session
     // with us, only the exchange can have run, and Shopify refusing it means it does not know
     // the shop (or the shop is closed): the token is not good, a 401. With sessions stored the
     // failure is ours or Shopify's outage: the standard INTERNAL body, logged.
     if (thrown.status >= 500 && shop !== null) {
-      if ((await prisma.session.count({ where: { shop } })) === 0) refuse(request, correlationId, "Shopify did not accept this session token for its shop.");
+      if ((await prisma.session.count({ where: { shop } })) === 0) refuse(correlationId, "Shopify did not accept this session token for its shop.");
       throw toErrorResponse(new Error(`authenticate.admin answered ${thrown.status} for ${shop}`), correlationId, { path: new URL(request.url).pathname });
     }
     throw thrown;
