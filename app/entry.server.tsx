@@ -13,6 +13,9 @@ export const streamTimeout = 5000;
  * this process. Exported from the entry so it ships inside the Remix build.
  */
 export async function startBackgroundWork(): Promise<void> {
+  // Before the app serves: no intake secret left in plaintext or under a retired key (ADR 0013).
+  const { encryptStoredIntakeSecrets } = await import("./intake/intake-secret-store.server");
+  await encryptStoredIntakeSecrets();
   const { startWorker } = await import("./jobs/worker.server");
   await startWorker();
 }

@@ -3,6 +3,7 @@
  * with one line naming it (see server/index.ts); nothing reads process.env elsewhere.
  */
 import { z } from "zod";
+import { parseKeyring } from "./lib/encryption.server";
 
 const postgresUrl = z
   .string()
@@ -25,6 +26,21 @@ export const ZEnv = z.object({
   /** Set only by the local sandbox: where the App Bridge stand-in is served. */
   APP_BRIDGE_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /**
+   * The keyring that encrypts secrets at rest (intake secrets): "<id>:<base64 32 bytes>,...",
+   * the first encrypts, all decrypt (docs/decisions/0013). Required everywhere: the app never
+   * invents a key. `npm run sandbox` and the tests set a development key themselves.
+   */
+  OAC_ENCRYPTION_KEYS: z.preprocess(
+    // Empty is missing (`OAC_ENCRYPTION_KEYS=` in an env file is not a key).
+    (value) => (value === "" ? undefined : value),
+    z.string({ required_error: 'is required: a keyring "<id>:<base64 of 32 bytes>" (openssl rand -base64 32; README, Configuration)' }).transform((value, ctx) => {
+      const parsed = parseKeyring(value);
+      if (parsed.ok) return parsed.keyring;
+      ctx.addIssue({ code: "custom", message: parsed.message });
+      return z.NEVER;
+    }),
+  ),
 });
 
 export type Env = z.infer<typeof ZEnv>;
@@ -35,7 +51,8 @@ export function parseEnv(source: Record<string, string | undefined>): { ok: true
   if (result.success) return { ok: true, env: result.data };
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join(".") || "environment";
-    const message = issue.code === "invalid_type" && issue.received === "undefined" ? "is required" : issue.message;
+    // zod's own "Required" becomes "is required"; a variable's own required_error is kept (it says how to make one).
+    const message = issue.code === "invalid_type" && issue.received === "undefined" && issue.message === "Required" ? "is required" : issue.message;
     return `${name} ${message}`;
   });
   return { ok: false, problems };

@@ -13,6 +13,7 @@ import { boot } from "../server/boot";
 import { ROOT } from "../server/paths";
 import { runMain } from "../server/run-main";
 import { DEFAULT_APP_PORT, DEFAULT_SANDBOX_PORT, SANDBOX_API_KEY, SANDBOX_API_SECRET, SANDBOX_SCOPES, SANDBOX_SHOP, SANDBOX_SHOP_NAME, SANDBOX_STAFF } from "./config";
+import { DEVELOPMENT_ENCRYPTION_KEYS } from "./development-keys";
 import { installSandboxFetch } from "./fetch-redirect";
 import { startSandboxServer } from "./server";
 import { SandboxStore } from "./store/store";
@@ -74,6 +75,8 @@ runMain(async () => {
     SHOPIFY_APP_URL: appUrl,
     SCOPES: SANDBOX_SCOPES,
     APP_BRIDGE_URL: `${sandbox.url}/app-bridge.js`,
+    // A key given in the environment wins (e.g. to keep a database made with it readable).
+    OAC_ENCRYPTION_KEYS: process.env.OAC_ENCRYPTION_KEYS || DEVELOPMENT_ENCRYPTION_KEYS,
   });
 
   let booted;

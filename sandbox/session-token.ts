@@ -28,7 +28,7 @@ export function signJwt(payload: Record<string, unknown>, secret: string): strin
   return `${header}.${body}.${signature}`;
 }
 
-/** Verifies an HS256 JWT; returns its payload or null (bad signature, malformed, expired). */
+/** Verifies an HS256 JWT; returns its payload or null (bad signature, malformed, expired or without exp). */
 export function verifyJwt(token: string, secret: string, nowSeconds = Math.floor(Date.now() / 1000)): Record<string, unknown> | null {
   const parts = token.split(".");
   if (parts.length !== 3) return null;
@@ -36,8 +36,9 @@ export function verifyJwt(token: string, secret: string, nowSeconds = Math.floor
   if (expected.length !== parts[2].length || expected !== parts[2]) return null;
   try {
     const payload = JSON.parse(Buffer.from(parts[1], "base64url").toString("utf8")) as Record<string, unknown>;
-    // Shopify allows a few seconds of clock skew.
-    if (typeof payload.exp === "number" && payload.exp + 5 < nowSeconds) return null;
+    // Shopify's tokens always expire (a token without exp is refused, as Shopify's token
+    // exchange does); it allows a few seconds of clock skew.
+    if (typeof payload.exp !== "number" || payload.exp + 5 < nowSeconds) return null;
     if (typeof payload.nbf === "number" && payload.nbf - 5 > nowSeconds) return null;
     return payload;
   } catch {

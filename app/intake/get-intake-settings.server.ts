@@ -5,6 +5,7 @@
  */
 import type { DbClient } from "../lib/tenancy.server";
 import { intakeSecretFingerprint } from "./intake-crypto.server";
+import { readIntakeSecret } from "./intake-secret-store.server";
 
 export interface GetIntakeSettingsOptions {
   db: DbClient;
@@ -25,17 +26,19 @@ export interface IntakeSettings {
 }
 
 export async function getIntakeSettings({ db, canManage, now = new Date() }: GetIntakeSettingsOptions): Promise<IntakeSettings> {
-  const row = await db.intakeSecret.findFirst({});
-  if (!row) return { configured: false, rotatedAt: null, lastUsedAt: null, secret: null };
-  const previousActive = row.previousSecret && row.previousExpiresAt && row.previousExpiresAt > now;
+  // A page load writes nothing: a stale row is re-encrypted at start-up or by the next write.
+  const stored = await readIntakeSecret({ db });
+  if (!stored) return { configured: false, rotatedAt: null, lastUsedAt: null, secret: null };
+  const { row, previous } = stored;
+  const previousActive = previous && previous.expiresAt > now ? previous : null;
   return {
     configured: true,
     rotatedAt: row.rotatedAt.toISOString(),
     lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
     secret: canManage
       ? {
-          fingerprint: intakeSecretFingerprint(row.secret),
-          previous: previousActive ? { fingerprint: intakeSecretFingerprint(row.previousSecret!), expiresAt: row.previousExpiresAt!.toISOString() } : null,
+          fingerprint: intakeSecretFingerprint(stored.secret),
+          previous: previousActive ? { fingerprint: intakeSecretFingerprint(previousActive.secret), expiresAt: previousActive.expiresAt.toISOString() } : null,
         }
       : null,
   };

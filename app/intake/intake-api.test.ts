@@ -1,11 +1,12 @@
 /**
  * POST /api/intake/tickets end to end: real Requests into the real route action, signed the
  * way a sender signs them (computed here with node:crypto, not with the app's own helper).
- * Signature and replay protection, body validation, idempotency, the per-shop rate limit,
+ * Signature (timestamp, Idempotency-Key and body) and replay protection (a captured request
+ * sent again, with its key or a fresh one, is refused), body validation, idempotency, the per-shop rate limit,
  * order linking (name AND email, never the name alone), rotation's grace period, and what the
  * audit log keeps (no secret, no customer email).
  */
-import { createHmac, randomUUID } from "node:crypto";
+import { createHash, createHmac, randomUUID } from "node:crypto";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SHOP_A, SHOP_B, startTestSandbox } from "../../tests/helpers/sandbox";
 import { adminDocumentRequest, adminFetchRequest, call, type CallResult } from "../../tests/helpers/shopify";
@@ -21,6 +22,7 @@ import { loader as homeLoader } from "../routes/app._index";
 import { action as revealAction } from "../routes/app.settings.intake-secret.reveal";
 import { action as rotateAction } from "../routes/app.settings.intake-secret.rotate";
 import { offlineClient } from "../shopify/offline-client.server";
+import { openIntakeSecret } from "./intake-secret-store.server";
 import { INTAKE_PATH, SHOP_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, type IntakeTicketResponse } from "./schema";
 
 const sandbox = await startTestSandbox();
@@ -48,30 +50,52 @@ interface SendOptions {
   headers?: Record<string, string | null>;
   /** Sign something other than what is sent. */
   signedBody?: string;
+  signedKey?: string;
 }
 
-function intakeRequest(body: unknown, options: SendOptions = {}): Request {
+/** The documented scheme: base64 HMAC-SHA256 of `${timestamp}.${idempotencyKey}.${rawBody}`. */
+const sign = (secret: string, timestamp: string, key: string, raw: string) => createHmac("sha256", secret).update(`${timestamp}.${key}.${raw}`).digest("base64");
+
+/** A signed request as bytes on the wire: it can be sent again as is (a captured request). */
+interface Wire {
+  headers: Record<string, string>;
+  raw: string;
+}
+
+function intakeRequest(body: unknown, options: SendOptions = {}): Wire {
   const shop = options.shop ?? SHOP_A;
   const raw = typeof body === "string" ? body : JSON.stringify(body);
   const timestamp = options.timestamp ?? nowSeconds();
   const secret = options.secret ?? secrets.get(shop) ?? "no-secret";
-  const signature = createHmac("sha256", secret).update(`${timestamp}.${options.signedBody ?? raw}`).digest("base64");
+  const key = options.key === null ? "" : (options.key ?? `intake-${randomUUID()}`);
+  const signature = sign(secret, timestamp, options.signedKey ?? key, options.signedBody ?? raw);
   const headers: Record<string, string> = {
     "Content-Type": options.contentType ?? "application/json",
     [SHOP_HEADER]: shop,
     [TIMESTAMP_HEADER]: timestamp,
     [SIGNATURE_HEADER]: signature,
   };
-  if (options.key !== null) headers[IDEMPOTENCY_HEADER] = options.key ?? `intake-${randomUUID()}`;
+  if (options.key !== null) headers[IDEMPOTENCY_HEADER] = key;
   for (const [name, value] of Object.entries(options.headers ?? {})) {
     if (value === null) delete headers[name];
     else headers[name] = value;
   }
-  return new Request(new URL(INTAKE_PATH, TEST_APP_URL), { method: "POST", headers, body: raw });
+  return { headers, raw };
 }
 
 function send(body: unknown, options: SendOptions = {}): Promise<CallResult<IntakeBody>> {
-  return call<IntakeBody>(() => intakeAction({ request: intakeRequest(body, options), params: {}, context: {} }));
+  return deliver(intakeRequest(body, options));
+}
+
+/** Sends the bytes as they are (again, for a captured request), as a new HTTP request. */
+function deliver(wire: Wire): Promise<CallResult<IntakeBody>> {
+  const request = new Request(new URL(INTAKE_PATH, TEST_APP_URL), { method: "POST", headers: wire.headers, body: wire.raw });
+  return call<IntakeBody>(() => intakeAction({ request, params: {}, context: {} }));
+}
+
+/** The same signed request with some headers changed, as a replayer would send it. */
+function altered(wire: Wire, headers: Record<string, string>): Wire {
+  return { raw: wire.raw, headers: { ...wire.headers, ...headers } };
 }
 
 const validBody = (overrides: Record<string, unknown> = {}) => ({
@@ -84,15 +108,18 @@ const validBody = (overrides: Record<string, unknown> = {}) => ({
 /** Everything an intake request could write for a shop. */
 async function footprint(shop = SHOP_A) {
   const shopId = shopIds.get(shop)!;
-  const [tickets, messages, events, audit, keys, counters] = await Promise.all([
+  const [tickets, messages, events, audit, keys, counters, signatures, secret] = await Promise.all([
     prisma.ticket.count({ where: { shopId } }),
     prisma.ticketMessage.count({ where: { shopId } }),
     prisma.ticketEvent.count({ where: { shopId } }),
     prisma.auditLog.count({ where: { shopId } }),
     prisma.idempotencyKey.count({ where: { shopId } }),
     prisma.rateLimitCounter.count({ where: { shopId } }),
+    prisma.intakeSignature.count({ where: { shopId } }),
+    // Its lastUsedAt and ciphertexts: a refused request neither marks nor re-encrypts it.
+    prisma.intakeSecret.findUnique({ where: { shopId } }),
   ]);
-  return { tickets, messages, events, audit, keys, counters };
+  return { tickets, messages, events, audit, keys, counters, signatures, secret };
 }
 
 function expectError(result: CallResult<IntakeBody>, status: number, code: string) {
@@ -253,6 +280,13 @@ describe("order linking", () => {
 describe("authentication: 401 and nothing written", () => {
   const cases: Array<[string, () => { body: unknown; options: SendOptions }]> = [
     ["a tampered body", () => ({ body: validBody(), options: { signedBody: JSON.stringify(validBody({ subject: "Other" })) } })],
+    ["another Idempotency-Key than the one signed", () => ({ body: validBody(), options: { key: `sent-${randomUUID()}`, signedKey: `signed-${randomUUID()}` } })],
+    ["the signature without the key (the old scheme: timestamp and body only)", () => {
+      const body = validBody();
+      const timestamp = nowSeconds();
+      const signature = createHmac("sha256", secrets.get(SHOP_A)!).update(`${timestamp}.${JSON.stringify(body)}`).digest("base64");
+      return { body, options: { timestamp, headers: { [SIGNATURE_HEADER]: signature } } };
+    }],
     ["a wrong secret", () => ({ body: validBody(), options: { secret: "oac_is_not-the-right-secret-000000000000000000" } })],
     ["the other shop's secret", () => ({ body: validBody(), options: { secret: secrets.get(SHOP_B) } })],
     ["a timestamp 6 minutes old", () => ({ body: validBody(), options: { timestamp: String(Math.floor(Date.now() / 1000) - 360) } })],
@@ -378,12 +412,14 @@ describe("idempotency", () => {
     expect(ofB.headers.get(REPLAY_HEADER)).toBeNull();
   });
 
-  it("creates one ticket from 20 concurrent identical requests, and answers them all alike", async () => {
+  it("creates one ticket from 20 concurrent retries of one request (same key and body, each signed anew), and answers them all alike", async () => {
     await awayFromWindowEdge();
     const key = `burst-${randomUUID()}`;
     const before = await footprint();
     const body = validBody({ subject: "Burst", orderName: order.name, customer: { email: order.email } });
-    const results = await Promise.all(Array.from({ length: 20 }, () => send(body, { key })));
+    // Each retry signs with its own timestamp (seconds apart, all inside the window): 20 signatures, one key.
+    const start = Math.floor(Date.now() / 1000);
+    const results = await Promise.all(Array.from({ length: 20 }, (_, index) => send(body, { key, timestamp: String(start - index) })));
     expect(results.map((result) => result.status)).toEqual(Array(20).fill(201));
     for (const result of results) expect(result.body).toEqual(results[0].body);
     expect(results.filter((result) => result.headers.get(REPLAY_HEADER) !== "true")).toHaveLength(1);
@@ -393,6 +429,116 @@ describe("idempotency", () => {
     expect(await prisma.auditLog.count({ where: { shopId: shopIds.get(SHOP_A), action: "ticket.created" } })).toBe(
       await prisma.ticket.count({ where: { shopId: shopIds.get(SHOP_A) } }),
     );
+  });
+});
+
+describe("replays of a captured request: 401 and nothing written", () => {
+  it("refuses a captured request sent again under fresh Idempotency-Keys (the key is signed)", async () => {
+    const captured = intakeRequest(validBody({ subject: "Captured" }));
+    expect((await deliver(captured)).status).toBe(201);
+    const before = await footprint();
+    // Before the key was signed, each of these opened a ticket (3 replays, 3 tickets).
+    for (let replay = 0; replay < 3; replay++) {
+      const result = await deliver(altered(captured, { [IDEMPOTENCY_HEADER]: `fresh-${randomUUID()}` }));
+      expectError(result, 401, "UNAUTHENTICATED");
+      expect(result.body.error?.message).toMatch(/does not match/);
+    }
+    expect(await footprint()).toEqual(before);
+  });
+
+  it("refuses the same signed request a second time, key included; signed anew, the retry gets the stored answer", async () => {
+    const key = `again-${randomUUID()}`;
+    const captured = intakeRequest(validBody({ subject: "Once" }), { key });
+    const first = await deliver(captured);
+    expect(first.status).toBe(201);
+    const before = await footprint();
+    const again = await deliver(captured);
+    expectError(again, 401, "UNAUTHENTICATED");
+    expect(again.body.error?.message).toMatch(/already used/);
+    expect(again.body.error?.details).toEqual({ reason: "signature_reused" });
+    expect(await footprint()).toEqual(before);
+
+    // The sender's own retry signs again (another timestamp): a new signature, the stored answer.
+    const retried = await send(validBody({ subject: "Once" }), { key, timestamp: String(Number(captured.headers[TIMESTAMP_HEADER]) - 1) });
+    expect(retried.status).toBe(201);
+    expect(retried.headers.get(REPLAY_HEADER)).toBe("true");
+    expect(retried.body).toEqual(first.body);
+    expect((await footprint()).tickets).toBe(before.tickets);
+  });
+
+  it("accepts exactly one of 20 simultaneous copies of one signed request", async () => {
+    await awayFromWindowEdge();
+    const before = await footprint();
+    const captured = intakeRequest(validBody({ subject: "Twenty copies" }));
+    const results = await Promise.all(Array.from({ length: 20 }, () => deliver(captured)));
+    expect(results.filter((result) => result.status === 201)).toHaveLength(1);
+    for (const result of results.filter((candidate) => candidate.status !== 201)) {
+      expectError(result, 401, "UNAUTHENTICATED");
+      expect(result.body.error?.details).toEqual({ reason: "signature_reused" });
+    }
+    const after = await footprint();
+    expect(after.tickets).toBe(before.tickets + 1);
+    expect(after.signatures).toBe(before.signatures + 1);
+  });
+
+  it("refuses a copy whose signature is spelled differently (padding) as the same signature", async () => {
+    const captured = intakeRequest(validBody({ subject: "Padding" }));
+    expect((await deliver(captured)).status).toBe(201);
+    const before = await footprint();
+    const signature = captured.headers[SIGNATURE_HEADER];
+    const result = await deliver(altered(captured, { [SIGNATURE_HEADER]: signature.endsWith("=") ? signature.slice(0, -1) : `${signature}=` }));
+    expectError(result, 401, "UNAUTHENTICATED");
+    expect(await footprint()).toEqual(before);
+  });
+
+  it("cannot move the key/body boundary: a signature over key `k.x` and body B does not open a ticket as key `k` and body `x.B`", async () => {
+    const body = JSON.stringify(validBody({ subject: "Boundary" }));
+    const timestamp = nowSeconds();
+    const signature = sign(secrets.get(SHOP_A)!, timestamp, "boundary-key.part", body);
+    const before = await footprint();
+    const moved: Wire = {
+      headers: { "Content-Type": "application/json", [SHOP_HEADER]: SHOP_A, [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: signature, [IDEMPOTENCY_HEADER]: "boundary-key" },
+      raw: `part.${body}`,
+    };
+    // The signature matches the same bytes, but no JSON object starts with a key character.
+    expectError(await deliver(moved), 400, "VALIDATION");
+    expect(await footprint()).toEqual(before);
+  });
+
+  it("frees the signature of a request that did nothing, so the sender may send the very same bytes again", async () => {
+    await awayFromWindowEdge();
+    const shopId = shopIds.get(SHOP_A)!;
+    const windowStart = new Date(Math.floor(Date.now() / 60_000) * 60_000);
+    await prisma.rateLimitCounter.create({ data: { shopId, bucket: INTAKE_RATE_LIMIT.bucket, windowStart, count: INTAKE_RATE_LIMIT.limit } });
+    const captured = intakeRequest(validBody({ subject: "Limited, then sent again" }));
+    const before = await footprint();
+    expectError(await deliver(captured), 429, "RATE_LIMITED");
+    expect((await footprint()).signatures).toBe(before.signatures);
+    await prisma.rateLimitCounter.deleteMany({ where: { shopId } });
+    expect((await deliver(captured)).status).toBe(201);
+    expectError(await deliver(captured), 401, "UNAUTHENTICATED");
+  });
+
+  it("remembers a signature until its timestamp leaves the window, pruned per shop", async () => {
+    const [a, b] = [shopIds.get(SHOP_A)!, shopIds.get(SHOP_B)!];
+    const past = new Date(Date.now() - 1000);
+    await prisma.intakeSignature.createMany({
+      data: [
+        { shopId: a, digest: "expired-a", expiresAt: past },
+        { shopId: b, digest: "expired-b", expiresAt: past },
+      ],
+    });
+    const timestamp = nowSeconds();
+    const captured = intakeRequest(validBody({ subject: "Window" }), { timestamp });
+    expect((await deliver(captured)).status).toBe(201);
+    const rows = await prisma.intakeSignature.findMany({ where: { shopId: { in: [a, b] } }, select: { shopId: true, digest: true, expiresAt: true } });
+    // Shop A's expired row went with shop A's request; shop B's waits for one of shop B's.
+    expect(rows.some((row) => row.digest === "expired-a")).toBe(false);
+    expect(rows.some((row) => row.digest === "expired-b")).toBe(true);
+    const digest = createHash("sha256").update(Buffer.from(captured.headers[SIGNATURE_HEADER], "base64")).digest("hex");
+    expect(rows.find((row) => row.digest === digest)).toEqual({ shopId: a, digest, expiresAt: new Date((Number(timestamp) + 300) * 1000) });
+    // The stored row is the signature's digest, never the signature.
+    expect(JSON.stringify(rows)).not.toContain(captured.headers[SIGNATURE_HEADER]);
   });
 });
 
@@ -493,10 +639,10 @@ describe("the audit log", () => {
     const row = rows.find((candidate) => candidate.action === "ticket.created" && candidate.entityId === created.body.ticket.id)!;
     expect(row).toBeDefined();
 
-    const stored = await prisma.intakeSecret.findUniqueOrThrow({ where: { shopId } });
+    const stored = openIntakeSecret(await prisma.intakeSecret.findUniqueOrThrow({ where: { shopId } }));
     const text = JSON.stringify(rows);
     expect(stored.secret).toBe(fresh);
-    for (const secret of [stored.secret, stored.previousSecret!, ...secrets.values()]) {
+    for (const secret of [stored.secret, stored.previous!.secret, ...secrets.values()]) {
       expect(text).not.toContain(secret);
       // Nor any recognisable piece of it.
       expect(text).not.toContain(secret.slice(7, 27));

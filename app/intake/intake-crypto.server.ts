@@ -1,6 +1,12 @@
 /**
  * The intake API's cryptography in one place: secrets, their fingerprints, and the request
- * signature (HMAC-SHA256 over `${timestamp}.${rawBody}`, base64).
+ * signature (HMAC-SHA256 over `${timestamp}.${idempotencyKey}.${rawBody}`, base64).
+ *
+ * The Idempotency-Key is signed so a captured request cannot be sent again under a fresh key
+ * (which would open a new ticket each time). The message is unambiguous although a key may
+ * contain dots: the timestamp is digits only, and any body the API accepts starts with `{` or
+ * JSON whitespace, none of which a key may contain, so moving the boundary between key and
+ * body can only produce a body that is refused (400) or a key that is malformed.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { SECRET_PREFIX } from "./schema";
@@ -18,17 +24,33 @@ export function intakeSecretFingerprint(secret: string): string {
   return createHash("sha256").update(secret).digest("hex").slice(0, 8);
 }
 
-function signatureBytes(secret: string, timestamp: string, rawBody: Uint8Array | string): Buffer {
-  return createHmac("sha256", secret).update(`${timestamp}.`).update(rawBody).digest();
+/** What a signature covers: the X-OAC-Timestamp and Idempotency-Key headers and the raw body. */
+export interface SignedParts {
+  timestamp: string;
+  /** The Idempotency-Key header ("" when it is missing: such a request is refused anyway). */
+  idempotencyKey: string;
+  rawBody: Uint8Array | string;
 }
 
-/** The X-OAC-Signature value a sender computes; used by the tests and documented in the README. */
-export function signIntakeRequest(secret: string, timestamp: string, rawBody: Uint8Array | string): string {
-  return signatureBytes(secret, timestamp, rawBody).toString("base64");
+function signatureBytes(secret: string, { timestamp, idempotencyKey, rawBody }: SignedParts): Buffer {
+  return createHmac("sha256", secret).update(`${timestamp}.${idempotencyKey}.`).update(rawBody).digest();
+}
+
+/** The X-OAC-Signature value a sender computes (documented in the README and on the Settings page). */
+export function signIntakeRequest(secret: string, parts: SignedParts): string {
+  return signatureBytes(secret, parts).toString("base64");
 }
 
 /** Constant-time comparison of a received signature (already base64-decoded) with the expected one. */
-export function signatureMatches(secret: string, timestamp: string, rawBody: Uint8Array, received: Buffer): boolean {
-  const expected = signatureBytes(secret, timestamp, rawBody);
+export function signatureMatches(secret: string, parts: SignedParts, received: Buffer): boolean {
+  const expected = signatureBytes(secret, parts);
   return received.length === expected.length && timingSafeEqual(received, expected);
+}
+
+/**
+ * How an accepted signature is remembered (replay refusal): sha256 of its bytes, so two
+ * base64 spellings of the same signature are the same request.
+ */
+export function signatureDigest(received: Buffer): string {
+  return createHash("sha256").update(received).digest("hex");
 }

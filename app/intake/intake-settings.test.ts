@@ -15,6 +15,7 @@ import { action as revealAction } from "../routes/app.settings.intake-secret.rev
 import { action as rotateAction } from "../routes/app.settings.intake-secret.rotate";
 import { loader as settingsLoader } from "../routes/app.settings";
 import type { IntakeSettings } from "./get-intake-settings.server";
+import { openIntakeSecret } from "./intake-secret-store.server";
 import type { RotationResult } from "./rotate-intake-secret.server";
 
 await startTestSandbox();
@@ -55,7 +56,13 @@ const rotate = (shop: string, userId: number, key = `rotate-${randomUUID()}`) =>
     }),
   );
 
-const secretRow = (shop: string) => prisma.intakeSecret.findUnique({ where: { shopId: shopIds.get(shop)! } });
+/** The stored row with its secrets decrypted (the raw columns are checked in "secrets at rest"). */
+async function secretRow(shop: string) {
+  const row = await prisma.intakeSecret.findUnique({ where: { shopId: shopIds.get(shop)! } });
+  if (!row) return null;
+  const opened = openIntakeSecret(row);
+  return { ...row, secret: opened.secret, previousSecret: opened.previous?.secret ?? null };
+}
 const audit = (shop: string, action: string) => prisma.auditLog.findMany({ where: { shopId: shopIds.get(shop)!, action }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
 
 beforeAll(async () => {

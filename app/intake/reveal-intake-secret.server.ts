@@ -10,6 +10,7 @@ import { intakeSecretFingerprint } from "./intake-crypto.server";
 
 export interface RevealIntakeSecretOptions {
   db: ScopedDb;
+  shopId: string;
   actor: Actor;
   correlationId: string;
 }
@@ -19,11 +20,11 @@ export interface RevealedIntakeSecret {
   fingerprint: string;
 }
 
-export async function revealIntakeSecret({ db, actor, correlationId }: RevealIntakeSecretOptions): Promise<RevealedIntakeSecret> {
+export async function revealIntakeSecret({ db, shopId, actor, correlationId }: RevealIntakeSecretOptions): Promise<RevealedIntakeSecret> {
   return db.$transaction(async (tx) => {
-    const row = await ensureIntakeSecret({ db: tx, actor, correlationId });
-    const fingerprint = intakeSecretFingerprint(row.secret);
+    const { secret } = await ensureIntakeSecret({ db: tx, shopId, actor, correlationId });
+    const fingerprint = intakeSecretFingerprint(secret);
     await recordAudit({ db: tx, actor, action: "intake.secret_revealed", entityType: "IntakeSecret", metadata: { fingerprint }, correlationId });
-    return { secret: row.secret, fingerprint };
+    return { secret, fingerprint };
   });
 }

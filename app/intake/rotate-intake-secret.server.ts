@@ -12,10 +12,12 @@ import { AppError } from "../lib/app-error";
 import type { ScopedDb } from "../lib/tenancy.server";
 import { ensureIntakeSecret } from "./ensure-intake-secret.server";
 import { generateIntakeSecret, intakeSecretFingerprint } from "./intake-crypto.server";
+import { readIntakeSecret, sealIntakeSecret } from "./intake-secret-store.server";
 import { ROTATION_GRACE_MS } from "./schema";
 
 export interface RotateIntakeSecretOptions {
   db: ScopedDb;
+  shopId: string;
   actor: Actor;
   correlationId: string;
   now?: Date;
@@ -28,33 +30,39 @@ export interface RotationResult {
   previous: { fingerprint: string; expiresAt: string } | null;
 }
 
-export async function rotateIntakeSecret({ db, actor, correlationId, now = new Date() }: RotateIntakeSecretOptions): Promise<RotationResult> {
+export async function rotateIntakeSecret({ db, shopId, actor, correlationId, now = new Date() }: RotateIntakeSecretOptions): Promise<RotationResult> {
   return db.$transaction(async (tx) => {
-    const existing = await tx.intakeSecret.findFirst({});
+    const existing = await readIntakeSecret({ db: tx });
     if (!existing) {
       // Nothing to rotate yet: the first secret is the result.
-      const created = await ensureIntakeSecret({ db: tx, actor, correlationId });
-      return { fingerprint: intakeSecretFingerprint(created.secret), rotatedAt: created.rotatedAt.toISOString(), previous: null };
+      const created = await ensureIntakeSecret({ db: tx, shopId, actor, correlationId });
+      return { fingerprint: intakeSecretFingerprint(created.secret), rotatedAt: created.row.rotatedAt.toISOString(), previous: null };
     }
     const secret = generateIntakeSecret();
     const previousExpiresAt = new Date(now.getTime() + ROTATION_GRACE_MS);
-    // Compare-and-set on the secret: of two simultaneous rotations one wins, the other is told.
+    // Compare-and-set on the stored ciphertext (a fresh IV each write, so it changes with every
+    // write): of two simultaneous rotations one wins, the other is told. Both secrets are
+    // written under the current key.
     const updated = await tx.intakeSecret.updateMany({
-      where: { secret: existing.secret },
-      data: { secret, previousSecret: existing.secret, previousExpiresAt, rotatedAt: now } as Prisma.IntakeSecretUpdateManyMutationInput,
+      where: { secretCiphertext: existing.row.secretCiphertext },
+      data: {
+        secretCiphertext: sealIntakeSecret(shopId, secret),
+        previousSecretCiphertext: sealIntakeSecret(shopId, existing.secret),
+        previousExpiresAt,
+        rotatedAt: now,
+      } as Prisma.IntakeSecretUpdateManyMutationInput,
     });
     if (updated.count !== 1) throw new AppError("CONFLICT", "The secret was rotated by someone else at the same time. Reload the page.");
 
     const fingerprint = intakeSecretFingerprint(secret);
     const oldFingerprint = intakeSecretFingerprint(existing.secret);
-    const graceEnded =
-      existing.previousSecret && existing.previousExpiresAt && existing.previousExpiresAt > now ? intakeSecretFingerprint(existing.previousSecret) : null;
+    const graceEnded = existing.previous && existing.previous.expiresAt > now ? intakeSecretFingerprint(existing.previous.secret) : null;
     await recordAudit({
       db: tx,
       actor,
       action: "intake.secret_rotated",
       entityType: "IntakeSecret",
-      before: { fingerprint: oldFingerprint, rotatedAt: existing.rotatedAt.toISOString() },
+      before: { fingerprint: oldFingerprint, rotatedAt: existing.row.rotatedAt.toISOString() },
       after: { fingerprint, previousFingerprint: oldFingerprint, previousExpiresAt: previousExpiresAt.toISOString() },
       metadata: graceEnded ? { endedGracePeriodOf: graceEnded } : undefined,
       correlationId,

@@ -8,9 +8,9 @@ import type { Session } from "@shopify/shopify-api";
 import { consumeRateLimit, type RateLimitRule } from "../ratelimit/consume-rate-limit.server";
 import type { Permission } from "../rbac/permissions";
 import { requirePermission } from "../rbac/require-permission.server";
-import { authenticate } from "../shopify.server";
 import { resolveStaff, type StaffIdentity } from "../staff/resolve-staff.server";
 import { AppError } from "./app-error";
+import { authenticateAdmin } from "./authenticate-admin.server";
 import { correlationIdFrom } from "./correlation.server";
 import { guard } from "./http.server";
 
@@ -49,7 +49,7 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 export async function withStaff<T>(request: Request, options: WithStaffOptions, handler: (ctx: RequestContext) => Promise<T>): Promise<T> {
   const correlationId = correlationIdFrom(request);
   return guard(correlationId, async () => {
-    const { admin, session, sessionToken } = await authenticate.admin(request);
+    const { admin, session, sessionToken } = await authenticateAdmin(request, correlationId);
     const userId = sessionToken?.sub ?? session.onlineAccessInfo?.associated_user.id;
     if (!userId) throw new AppError("UNAUTHENTICATED", "The session token names no staff member");
     const identity = await resolveStaff({ shopDomain: session.shop, userId: String(userId), session, correlationId });

@@ -10,7 +10,7 @@ import { withStaff } from "../lib/route.server";
  */
 export const action = ({ request }: ActionFunctionArgs) =>
   withStaff(request, { permission: "settings.manage" }, async (ctx) =>
-    Response.json(await revealIntakeSecret({ db: ctx.db, actor: ctx.actor, correlationId: ctx.correlationId }), {
+    Response.json(await revealIntakeSecret({ db: ctx.db, shopId: ctx.shop.id, actor: ctx.actor, correlationId: ctx.correlationId }), {
       headers: { [CORRELATION_HEADER]: ctx.correlationId, "Cache-Control": "no-store" },
     }),
   );

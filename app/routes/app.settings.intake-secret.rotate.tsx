@@ -17,7 +17,7 @@ export const action = ({ request }: ActionFunctionArgs) =>
       scope: "intake.rotate_secret",
       input: {},
       rateLimit: writeLimitRules(ctx, { perStaff: 10, perShop: 30 }),
-      execute: async () => ({ status: 200, body: await rotateIntakeSecret({ db: ctx.db, actor: ctx.actor, correlationId: ctx.correlationId }) }),
+      execute: async () => ({ status: 200, body: await rotateIntakeSecret({ db: ctx.db, shopId: ctx.shop.id, actor: ctx.actor, correlationId: ctx.correlationId }) }),
     });
     return Response.json(result.body, {
       status: result.status,

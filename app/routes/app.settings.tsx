@@ -9,6 +9,7 @@ import { getIntakeSettings, type IntakeSettings } from "../intake/get-intake-set
 import type { RevealedIntakeSecret } from "../intake/reveal-intake-secret.server";
 import type { RotationResult } from "../intake/rotate-intake-secret.server";
 import { INTAKE_PATH, MAX_CLOCK_SKEW_SECONDS, ROTATION_GRACE_MS, SECRET_PREFIX, SHOP_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER } from "../intake/schema";
+import { intakeSigningExample } from "../intake/signing-example";
 import type { ErrorBody } from "../lib/app-error";
 import { withStaff } from "../lib/route.server";
 
@@ -73,23 +74,27 @@ export default function Settings() {
         <Layout.AnnotatedSection
           id="intake-signing"
           title="How to sign a request"
-          description={`HMAC-SHA256 over the timestamp, a dot and the raw body, with the shop's secret; requests more than ${MAX_CLOCK_SKEW_SECONDS / 60} minutes old are refused.`}
+          description={`HMAC-SHA256 over the timestamp, the Idempotency-Key and the raw body, joined by dots, with the shop's secret. Each signature is accepted once; requests more than ${MAX_CLOCK_SKEW_SECONDS / 60} minutes old are refused.`}
         >
           <Card>
             <BlockStack gap="300">
               <List type="number">
                 <List.Item>Serialize the body once (JSON) and send exactly those bytes.</List.Item>
                 <List.Item>
-                  Sign <code>{"`${timestamp}.${body}`"}</code> with HMAC-SHA256 and the secret; encode the digest as base64.
+                  Pick a unique <code>Idempotency-Key</code> per ticket; a retry reuses it (and the body) and creates nothing twice.
                 </List.Item>
                 <List.Item>
-                  Send the headers <code>{SHOP_HEADER}</code>, <code>{TIMESTAMP_HEADER}</code> (Unix seconds), <code>{SIGNATURE_HEADER}</code> and a unique{" "}
-                  <code>Idempotency-Key</code> per ticket (a retry reuses it and creates nothing twice).
+                  Sign <code>{"`${timestamp}.${idempotencyKey}.${body}`"}</code> with HMAC-SHA256 and the secret; encode the digest as base64. Sign every
+                  attempt anew with the current time: the same signature is refused a second time.
+                </List.Item>
+                <List.Item>
+                  Send the headers <code>{SHOP_HEADER}</code>, <code>{TIMESTAMP_HEADER}</code> (Unix seconds), <code>{SIGNATURE_HEADER}</code> and{" "}
+                  <code>Idempotency-Key</code>.
                 </List.Item>
               </List>
               <Box background="bg-surface-secondary" padding="300" borderRadius="200">
                 <pre aria-label="Signing example" style={{ margin: 0, whiteSpace: "pre-wrap", wordBreak: "break-all", fontSize: 12 }}>
-                  {codeSample(endpoint, shopDomain)}
+                  {intakeSigningExample(endpoint, shopDomain)}
                 </pre>
               </Box>
             </BlockStack>
@@ -228,35 +233,6 @@ function SecretCard({ intake }: { intake: IntakeSettings }) {
       </Modal>
     </Card>
   );
-}
-
-function codeSample(endpoint: string, shopDomain: string): string {
-  return `import { createHmac, randomUUID } from "node:crypto";
-
-const body = JSON.stringify({
-  subject: "Where is my parcel?",
-  message: "Hi, my order has not arrived yet.",
-  customer: { email: "jane@example.com", name: "Jane Doe" },
-  orderName: "#1042",
-  channel: "chat",
-});
-const timestamp = String(Math.floor(Date.now() / 1000));
-const signature = createHmac("sha256", process.env.OAC_INTAKE_SECRET)
-  .update(\`\${timestamp}.\${body}\`)
-  .digest("base64");
-
-const response = await fetch("${endpoint}", {
-  method: "POST",
-  headers: {
-    "Content-Type": "application/json",
-    "${SHOP_HEADER}": "${shopDomain}",
-    "${TIMESTAMP_HEADER}": timestamp,
-    "${SIGNATURE_HEADER}": signature,
-    "Idempotency-Key": randomUUID(),
-  },
-  body,
-});
-// 201 { ticket: { id, number, status, orderLinked } }`;
 }
 
 export const ErrorBoundary = RouteError;

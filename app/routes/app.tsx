@@ -6,12 +6,12 @@ import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppShell } from "../components/AppShell";
 import { RouteError } from "../components/RouteError";
 import { getEnv } from "../env.server";
-import { authenticate } from "../shopify.server";
+import { authenticateAdmin } from "../lib/authenticate-admin.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisStyles }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await authenticate.admin(request);
+  await authenticateAdmin(request);
   const env = getEnv();
   // APP_BRIDGE_URL is set only in the local sandbox, where Shopify's CDN is replaced by a stand-in.
   return { apiKey: env.SHOPIFY_API_KEY, appBridgeUrl: env.APP_BRIDGE_URL ?? null };

@@ -87,11 +87,13 @@ export async function createBenchDatabase(tag: string): Promise<BenchDatabase> {
 /** The app's environment (app/env.server.ts reads it at import): set it before importing app code. */
 export async function setAppEnv(databaseUrl: string, extra: Record<string, string> = {}): Promise<void> {
   const { SANDBOX_API_KEY, SANDBOX_API_SECRET, SANDBOX_SCOPES } = await import("../../sandbox/config");
+  const { DEVELOPMENT_ENCRYPTION_KEYS } = await import("../../sandbox/development-keys");
   Object.assign(process.env, {
     SHOPIFY_API_KEY: SANDBOX_API_KEY,
     SHOPIFY_API_SECRET: SANDBOX_API_SECRET,
     SHOPIFY_APP_URL: "http://127.0.0.1:3999",
     SCOPES: SANDBOX_SCOPES,
+    OAC_ENCRYPTION_KEYS: DEVELOPMENT_ENCRYPTION_KEYS,
     DATABASE_URL: databaseUrl,
     LOG_LEVEL: "silent",
     ...extra,

@@ -55,7 +55,8 @@ async function shownSecret(not?: string): Promise<string> {
 async function sendIntake(endpoint: string, shop: string, secret: string, body: unknown) {
   const raw = JSON.stringify(body);
   const timestamp = String(Math.floor(Date.now() / 1000));
-  const signature = createHmac("sha256", secret).update(`${timestamp}.${raw}`).digest("base64");
+  const key = `browser-${randomUUID()}`;
+  const signature = createHmac("sha256", secret).update(`${timestamp}.${key}.${raw}`).digest("base64");
   return fetch(endpoint, {
     method: "POST",
     headers: {
@@ -63,7 +64,7 @@ async function sendIntake(endpoint: string, shop: string, secret: string, body: 
       "X-OAC-Shop-Domain": shop,
       "X-OAC-Timestamp": timestamp,
       "X-OAC-Signature": signature,
-      "Idempotency-Key": `browser-${randomUUID()}`,
+      "Idempotency-Key": key,
     },
     body: raw,
   });

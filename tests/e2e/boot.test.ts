@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { freePort } from "../../server/embedded-postgres";
 import { ROOT } from "../../server/paths";
 import { SANDBOX_SHOP_NAME } from "../../sandbox/config";
+import { DEVELOPMENT_ENCRYPTION_KEYS } from "../../sandbox/development-keys";
 import { smokeSandbox } from "../../scripts/smoke-sandbox";
 
 function runEntry(entry: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -36,6 +37,7 @@ const appEnv = {
   SHOPIFY_API_SECRET: "secret",
   SHOPIFY_APP_URL: "https://app.example.com",
   SCOPES: "read_orders",
+  OAC_ENCRYPTION_KEYS: DEVELOPMENT_ENCRYPTION_KEYS,
 };
 
 const occupied: Server[] = [];
@@ -77,6 +79,14 @@ describe("npm start", () => {
     const lines = result.stderr.trim().split("\n");
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^error: invalid environment: SHOPIFY_APP_URL .*; DATABASE_URL must be a postgresql:\/\/ URL$/);
+  });
+
+  it("stops with one line when OAC_ENCRYPTION_KEYS is missing (production included: the app never invents a key)", async () => {
+    const result = await runEntry("server/index.ts", { ...appEnv, NODE_ENV: "production", OAC_ENCRYPTION_KEYS: "" });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split("\n")).toEqual([
+      'error: invalid environment: OAC_ENCRYPTION_KEYS is required: a keyring "<id>:<base64 of 32 bytes>" (openssl rand -base64 32; README, Configuration)',
+    ]);
   });
 
   it("stops with one line when the database is unreachable", async () => {

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { freePort } from "../../server/embedded-postgres";
 import { ROOT } from "../../server/paths";
 import { SANDBOX_API_KEY, SANDBOX_API_SECRET, SANDBOX_SCOPES } from "../../sandbox/config";
+import { DEVELOPMENT_ENCRYPTION_KEYS } from "../../sandbox/development-keys";
 
 export interface AppProcess {
   url: string;
@@ -46,6 +47,7 @@ export async function startAppProcess({ sandboxUrl, port, env = {} }: AppProcess
       SHOPIFY_API_SECRET: SANDBOX_API_SECRET,
       SHOPIFY_APP_URL: url,
       SCOPES: SANDBOX_SCOPES,
+      OAC_ENCRYPTION_KEYS: DEVELOPMENT_ENCRYPTION_KEYS,
       SHOPIFY_SANDBOX_URL: sandboxUrl,
       PORT: String(appPort),
       ...env,
