@@ -29,6 +29,7 @@ export const TENANT_MODELS = new Set<string>([
   "Task",
   "ActionException",
   "IntakeSecret",
+  "ReturnReasonLibrary",
 ]);
 
 const WHERE_OPERATIONS = new Set([
