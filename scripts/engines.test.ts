@@ -27,7 +27,7 @@ const ACCEPTED: Record<string, { version: string; engines: string; why: string }
   "sanitize-html": {
     version: "2.18.1",
     engines: ">=22.12.0",
-    why: "2.17.6 and 2.17.7 fix stored XSS (CVE-2026-63670 raw-text </textarea/>, CVE-2026-84371 SVG SMIL URLs) in ticket bodies; every fixed release wants Node 22.12",
+    why: "2.17.6 and 2.17.7 fix sanitizer bypasses (reported as CVE-2026-63670, raw-text </textarea/>, and CVE-2026-84371, SVG SMIL URLs) and ticket bodies are customer-written; every release since wants Node 22.12, 2.17.5 is the last for Node 20",
   },
   "@shopify/shopify-app-remix": {
     version: "6.0.1",
