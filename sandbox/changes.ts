@@ -47,6 +47,7 @@ import type {
   OrderTransactionRecord,
   RefundLineItemRecord,
   RefundRecord,
+  Ref,
   RefundShippingLineRecord,
   ReturnLineItemRecord,
   ReturnReason,
@@ -105,6 +106,8 @@ export interface ReturnLineInput {
   quantity: number;
   returnReason?: ReturnReason | null;
   returnReasonNote?: string | null;
+  /** The shop's ReturnReasonDefinition (returnCreate resolves returnReasonDefinitionId to it). */
+  returnReasonDefinition?: Ref | null;
 }
 
 export interface OrderChangeResult {
@@ -735,7 +738,7 @@ class OrderWriter {
         refundedQuantity: 0,
         returnReason: line.returnReason ?? "UNKNOWN",
         returnReasonNote: line.returnReasonNote ?? "",
-        returnReasonDefinition: null,
+        returnReasonDefinition: line.returnReasonDefinition ?? null,
         customerNote: null,
         withCodeDiscountedTotalPriceSet: moneyBag(unitsShare(money.afterAll, money.quantity, 0, line.quantity), this.currency),
         restockingFee: null,

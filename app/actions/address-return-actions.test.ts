@@ -8,6 +8,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { describe, expect, it, vi } from "vitest";
 import { OWNER, actionTestKit, type Json } from "../../tests/helpers/actions";
+import { libraryReasonId } from "../../sandbox/store/return-reasons";
 import { SHOP_A, SHOP_B } from "../../tests/helpers/sandbox";
 import { adminDocumentRequest, adminFetchRequest, call, webhookRequest } from "../../tests/helpers/shopify";
 import prisma from "../db.server";
@@ -23,6 +24,13 @@ const kit = await actionTestKit();
 const { sandbox, db, runAction, retry, newOrder, newPaidOrder, sandboxOrder, latestSnapshot, setPolicy } = kit;
 
 const VIEWER = 9005;
+/** Return reasons of Shopify's library (the sandbox serves the same ids). */
+const REASON = {
+  defective: libraryReasonId("damaged-or-defective"),
+  unwanted: libraryReasonId("changed-my-mind"),
+  wrongItem: libraryReasonId("received-the-wrong-item"),
+  tooSmall: libraryReasonId("too-small"),
+};
 const ADDRESS = { firstName: "Jana", lastName: "Krüger", address1: "Elbchaussee 12", address2: "3. OG", city: "Hamburg", zip: "20095", countryCode: "DE", phone: "+49 40 1234567" };
 
 describe("update_address", () => {
@@ -153,20 +161,21 @@ describe("initiate_return", () => {
     const order = await delivered();
     const [item] = returnableItems(await latestSnapshot(order.id)).items;
     expect(item).toBeDefined();
-    const response = await runAction(order.id, "initiate_return", { lineItems: [{ fulfillmentLineItemId: item!.fulfillmentLineItemId, quantity: item!.quantity }], reason: "DEFECTIVE", note: "Seam split" });
+    const response = await runAction(order.id, "initiate_return", { lineItems: [{ fulfillmentLineItemId: item!.fulfillmentLineItemId, quantity: item!.quantity }], returnReasonDefinitionId: REASON.defective, note: "Seam split" });
     expect(response.status).toBe(200);
     const name = `${sandboxOrder(order.shopifyId).name}-R1`;
     expect(response.body.summary).toBe(`Return ${name} opened on ${sandboxOrder(order.shopifyId).name} for ${item!.quantity} item(s)`);
     const created = sandboxOrder(order.shopifyId).returns.at(-1)!;
     expect(created).toMatchObject({ name, status: "OPEN", totalQuantity: item!.quantity });
-    expect(created.returnLineItems[0]).toMatchObject({ quantity: item!.quantity, returnReason: "DEFECTIVE", returnReasonNote: "Seam split" });
+    // The reason goes by its definition (returnReasonDefinitionId), not the deprecated enum.
+    expect(created.returnLineItems[0]).toMatchObject({ quantity: item!.quantity, returnReasonDefinition: { __ref: REASON.defective }, returnReasonNote: "Seam split" });
     const snapshot = await latestSnapshot(order.id);
     expect(snapshot.returns.find((ret) => ret.name === name)).toMatchObject({ status: "OPEN", lineItems: [{ fulfillmentLineItemId: item!.fulfillmentLineItemId, quantity: item!.quantity }] });
     expect(returnableItems(snapshot).items.find((candidate) => candidate.fulfillmentLineItemId === item!.fulfillmentLineItemId)).toBeUndefined();
     const audit = await db().auditLog.findFirstOrThrow({ where: { entityId: response.body.run.id, action: "action.succeeded" } });
-    expect(audit.after).toMatchObject({ name, reason: "DEFECTIVE", items: [{ fulfillmentLineItemId: item!.fulfillmentLineItemId, quantity: item!.quantity }] });
+    expect(audit.after).toMatchObject({ name, reason: { id: REASON.defective, handle: "damaged-or-defective", name: "Damaged or defective" }, items: [{ fulfillmentLineItemId: item!.fulfillmentLineItemId, quantity: item!.quantity }] });
 
-    const more = await runAction(order.id, "initiate_return", { lineItems: [{ fulfillmentLineItemId: item!.fulfillmentLineItemId, quantity: 1 }], reason: "DEFECTIVE" });
+    const more = await runAction(order.id, "initiate_return", { lineItems: [{ fulfillmentLineItemId: item!.fulfillmentLineItemId, quantity: 1 }], returnReasonDefinitionId: REASON.defective });
     expect(more.status).toBe(409);
     expect(more.body.error.message).toBe("That item is not returnable on this order: it did not ship, was refunded, or is in another return");
   });
@@ -175,20 +184,22 @@ describe("initiate_return", () => {
     await setPolicy("initiate_return", { enabled: true });
     const runsBefore = await db().run.count();
     const unshipped = await newPaidOrder();
-    const nothing = await runAction(unshipped.id, "initiate_return", { lineItems: [{ fulfillmentLineItemId: "gid://shopify/FulfillmentLineItem/1", quantity: 1 }], reason: "UNWANTED" });
+    const nothing = await runAction(unshipped.id, "initiate_return", { lineItems: [{ fulfillmentLineItemId: "gid://shopify/FulfillmentLineItem/1", quantity: 1 }], returnReasonDefinitionId: REASON.unwanted });
     expect(nothing.status).toBe(409);
     expect(nothing.body.error.message).toBe("Nothing on this order has shipped yet: there is nothing to return");
 
     const order = await delivered();
     const [item] = returnableItems(await latestSnapshot(order.id)).items;
-    const tooMany = await runAction(order.id, "initiate_return", { lineItems: [{ fulfillmentLineItemId: item!.fulfillmentLineItemId, quantity: item!.quantity + 1 }], reason: "UNWANTED" });
+    const tooMany = await runAction(order.id, "initiate_return", { lineItems: [{ fulfillmentLineItemId: item!.fulfillmentLineItemId, quantity: item!.quantity + 1 }], returnReasonDefinitionId: REASON.unwanted });
     expect(tooMany.status).toBe(409);
     expect(tooMany.body.error.message).toBe(`At most ${item!.quantity} × ${item!.title} can be returned (shipped, not refunded and not in another return)`);
 
-    const bad = await runAction(order.id, "initiate_return", { lineItems: [{ fulfillmentLineItemId: "gid://shopify/LineItem/1", quantity: 0 }], reason: "BORED" });
+    const bad = await runAction(order.id, "initiate_return", { lineItems: [{ fulfillmentLineItemId: "gid://shopify/LineItem/1", quantity: 0 }], returnReasonDefinitionId: "BORED" });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.fields).toEqual({ "lineItems.0.fulfillmentLineItemId": ["Choose an item this order shipped"], "lineItems.0.quantity": ["At least 1"], reason: ["Choose a reason"] });
-    expect((await runAction(order.id, "initiate_return", { lineItems: [], reason: "UNWANTED" })).body.error.fields).toEqual({ lineItems: ["Choose at least one item to return"] });
+    expect(bad.body.error.fields).toEqual({ "lineItems.0.fulfillmentLineItemId": ["Choose an item this order shipped"], "lineItems.0.quantity": ["At least 1"], returnReasonDefinitionId: ["Choose a reason"] });
+    // The deprecated enum is not taken any more.
+    expect((await runAction(order.id, "initiate_return", { lineItems: [{ fulfillmentLineItemId: item!.fulfillmentLineItemId, quantity: 1 }], reason: "DEFECTIVE" })).body.error.fields).toEqual({ _: ["Unrecognized key(s) in object: 'reason'"], returnReasonDefinitionId: ["Choose a reason"] });
+    expect((await runAction(order.id, "initiate_return", { lineItems: [], returnReasonDefinitionId: REASON.unwanted })).body.error.fields).toEqual({ lineItems: ["Choose at least one item to return"] });
     expect(await db().run.count()).toBe(runsBefore);
   });
 
@@ -201,11 +212,22 @@ describe("initiate_return", () => {
     for (const fulfillment of content.fulfillments) fulfillment.lineItems = null;
     await db().orderSnapshot.update({ where: { id: snapshot.id }, data: { content, contentHash: contentHash(content) } });
     const [item] = sandboxOrder(order.shopifyId).fulfillments[0]!.fulfillmentLineItems;
-    const refused = await runAction(order.id, "initiate_return", { lineItems: [{ fulfillmentLineItemId: item!.id, quantity: 1 }], reason: "UNWANTED" });
+    const refused = await runAction(order.id, "initiate_return", { lineItems: [{ fulfillmentLineItemId: item!.id, quantity: 1 }], returnReasonDefinitionId: REASON.unwanted });
     expect(refused.status).toBe(409);
     expect(refused.body.error.message).toBe("The shipped items of this order are not imported yet: look the order up (refresh it from Shopify) first");
     expect((await runAction(order.id, "lookup_order", {})).status).toBe(200);
-    expect((await runAction(order.id, "initiate_return", { lineItems: [{ fulfillmentLineItemId: item!.id, quantity: 1 }], reason: "UNWANTED" })).status).toBe(200);
+    expect((await runAction(order.id, "initiate_return", { lineItems: [{ fulfillmentLineItemId: item!.id, quantity: 1 }], returnReasonDefinitionId: REASON.unwanted })).status).toBe(200);
+  });
+
+  it("puts Shopify's refusal of a reason it does not know beside the reason field, opening nothing", async () => {
+    await setPolicy("initiate_return", { enabled: true });
+    const order = await delivered();
+    const [item] = returnableItems(await latestSnapshot(order.id)).items;
+    const failed = await runAction(order.id, "initiate_return", { lineItems: [{ fulfillmentLineItemId: item!.fulfillmentLineItemId, quantity: 1 }], returnReasonDefinitionId: "gid://shopify/ReturnReasonDefinition/999999" });
+    expect(failed.status).toBe(422);
+    expect(failed.body.error).toMatchObject({ code: "SHOPIFY_USER_ERROR", fields: { returnReasonDefinitionId: ["Return reason definition does not exist"] } });
+    expect(await db().actionException.findUniqueOrThrow({ where: { id: failed.body.error.details.exceptionId } })).toMatchObject({ status: "open", reasonCode: "SHOPIFY_USER_ERROR", actionType: "initiate_return" });
+    expect(sandboxOrder(order.shopifyId).returns).toHaveLength(0);
   });
 
   it("turns Shopify's refusal (a return opened in Shopify meanwhile) into an exception; the retry is refused the same way", async () => {
@@ -216,7 +238,7 @@ describe("initiate_return", () => {
     // Someone returns everything in Shopify admin; our snapshot has not heard of it yet. (Their
     // return holds more than ours would, so the retry cannot take it for ours.)
     await sandbox.changeOrder(SHOP_A, order.shopifyId, { type: "createReturn", lines: items.map((each) => ({ fulfillmentLineItemId: each.fulfillmentLineItemId, quantity: each.quantity })) });
-    const failed = await runAction(order.id, "initiate_return", { lineItems: [{ fulfillmentLineItemId: item!.fulfillmentLineItemId, quantity: 1 }], reason: "WRONG_ITEM" });
+    const failed = await runAction(order.id, "initiate_return", { lineItems: [{ fulfillmentLineItemId: item!.fulfillmentLineItemId, quantity: 1 }], returnReasonDefinitionId: REASON.wrongItem });
     expect(failed.status).toBe(422);
     expect(failed.body.error.code).toBe("SHOPIFY_USER_ERROR");
     expect(failed.body.error.message).toMatch(/greater than the returnable quantity \(0\)/);
@@ -236,7 +258,7 @@ describe("initiate_return", () => {
       await perform(ctx);
       throw new Error("socket hang up after Shopify answered");
     });
-    const input = { lineItems: [{ fulfillmentLineItemId: item!.fulfillmentLineItemId, quantity: 1 }], reason: "SIZE_TOO_SMALL" };
+    const input = { lineItems: [{ fulfillmentLineItemId: item!.fulfillmentLineItemId, quantity: 1 }], returnReasonDefinitionId: REASON.tooSmall };
     const failed = await runAction(order.id, "initiate_return", input);
     expect(failed.status).toBe(500);
     expect(sandboxOrder(order.shopifyId).returns).toHaveLength(1);
@@ -251,7 +273,7 @@ describe("initiate_return", () => {
     const order = await delivered();
     const [item] = returnableItems(await latestSnapshot(order.id)).items;
     const runsBefore = await db().run.count();
-    const fromB = await runAction(order.id, "initiate_return", { lineItems: [{ fulfillmentLineItemId: item!.fulfillmentLineItemId, quantity: 1 }], reason: "UNWANTED" }, { shop: SHOP_B });
+    const fromB = await runAction(order.id, "initiate_return", { lineItems: [{ fulfillmentLineItemId: item!.fulfillmentLineItemId, quantity: 1 }], returnReasonDefinitionId: REASON.unwanted }, { shop: SHOP_B });
     expect(fromB.status).toBe(404);
     expect(sandboxOrder(order.shopifyId).returns).toHaveLength(0);
     expect(await db().run.count()).toBe(runsBefore);

@@ -6,6 +6,7 @@
  * action added to the catalog without a row here fails the first test.
  */
 import { describe, expect, it } from "vitest";
+import { libraryReasonId } from "../../sandbox/store/return-reasons";
 import { AGENT, MANAGER, OWNER, actionTestKit } from "../../tests/helpers/actions";
 import { POLICY_ACTIONS } from "../policy/catalog";
 import { returnableItems } from "../orders/returnable-items";
@@ -58,7 +59,7 @@ const CASES: Record<string, Case> = {
     async prepare() {
       const created = await newOrder("paid_delivered");
       const [item] = returnableItems(await latestSnapshot(created.id)).items;
-      return { orderId: created.id, shopifyId: created.shopifyId, input: { lineItems: [{ fulfillmentLineItemId: item!.fulfillmentLineItemId, quantity: 1 }], reason: "UNWANTED" } };
+      return { orderId: created.id, shopifyId: created.shopifyId, input: { lineItems: [{ fulfillmentLineItemId: item!.fulfillmentLineItemId, quantity: 1 }], returnReasonDefinitionId: libraryReasonId("changed-my-mind") } };
     },
     happened: (id) => order(id).returns.some((ret) => ret.status === "OPEN"),
   },

@@ -5,6 +5,11 @@
  * (app/orders/returnable-items.ts); the refund follows when the goods arrive, as its own
  * action under its own caps.
  *
+ * The reason is one of Shopify's return reason definitions (`returnReasonDefinitionId`; the
+ * ReturnReason enum is deprecated in 2026-10): staff pick it from the shop's stored library
+ * (app/returns/, GET /app/return-reasons). Shopify is the judge of an id: one it does not know
+ * comes back as its userError beside the reason field, like any other refusal.
+ *
  * returnCreate has no idempotency key, so a retry first asks Shopify for an open return with
  * exactly these units (the one an earlier attempt may have opened before its answer was lost)
  * and adopts it instead of opening a second. Whoever opened it, the outcome asked for holds:
@@ -13,14 +18,12 @@
 import { z } from "zod";
 import { blank } from "../lib/blank";
 import { returnableItems } from "../orders/returnable-items";
+import { AppError } from "../lib/app-error";
 import { assertNoUserErrors } from "../shopify/admin-client.server";
 import type { OrderContextQuery, ReturnCreateMutation } from "../shopify/admin.generated";
 import { ORDER_CONTEXT_QUERY, ORDER_CONTEXT_REQUESTED_COST, RETURN_CREATE_MUTATION } from "../shopify/documents";
 import type { ActionTarget } from "./types";
 import { defineAction } from "./types";
-
-/** Shopify's ReturnReason values a person can pick (UNKNOWN is what Shopify records without one). */
-export const RETURN_REASONS = ["DEFECTIVE", "NOT_AS_DESCRIBED", "WRONG_ITEM", "SIZE_TOO_SMALL", "SIZE_TOO_LARGE", "COLOR", "STYLE", "UNWANTED", "OTHER"] as const;
 
 export const ZInitiateReturnInput = z
   .object({
@@ -35,7 +38,8 @@ export const ZInitiateReturnInput = z
       )
       .min(1, "Choose at least one item to return")
       .max(50, "At most 50 items in one return"),
-    reason: z.enum(RETURN_REASONS, { errorMap: () => ({ message: "Choose a reason" }) }),
+    /** A ReturnReasonDefinition of Shopify's library (the same for every line of this return). */
+    returnReasonDefinitionId: z.string({ errorMap: () => ({ message: "Choose a reason" }) }).regex(/^gid:\/\/shopify\/ReturnReasonDefinition\/\d+$/, "Choose a reason"),
     note: z.preprocess(blank, z.string().trim().max(255, "At most 255 characters").optional()),
   })
   .strict();
@@ -53,6 +57,20 @@ const requested = (input: InitiateReturnInput) => unitsByItem(input.lineItems.ma
 function itemsLabel(target: ActionTarget, input: InitiateReturnInput): string {
   const items = returnableItems(target.order?.snapshot ?? null).items;
   return [...requested(input)].map(([id, quantity]) => `${quantity} × ${items.find((item) => item.fulfillmentLineItemId === id)?.title ?? "item"}`).join(", ");
+}
+
+/**
+ * The form has one reason for the whole return, sent on every line: Shopify's complaint about
+ * `returnLineItems.N.returnReasonDefinitionId` belongs beside that one field.
+ */
+function reasonErrorsOnTheReasonField(error: unknown): unknown {
+  if (!(error instanceof AppError) || !error.fields) return error;
+  const fields: Record<string, string[]> = {};
+  for (const [field, messages] of Object.entries(error.fields)) {
+    const key = /^returnLineItems\.\d+\.returnReasonDefinitionId$/.test(field) ? "returnReasonDefinitionId" : field;
+    fields[key] = [...new Set([...(fields[key] ?? []), ...messages])];
+  }
+  return new AppError(error.code, error.message, { fields, details: error.details, cause: error });
 }
 
 const sameUnits = (a: Map<string, number>, b: Map<string, number>) => a.size === b.size && [...a].every(([id, quantity]) => b.get(id) === quantity);
@@ -81,8 +99,10 @@ export const initiateReturnAction = defineAction<InitiateReturnInput>({
     }
     return null;
   },
+  // The reason is an id here: its name is what the form showed, and Shopify's answer (the
+  // audit row) names it; the preview, read from our snapshot alone, names the items.
   preview: (target, input) =>
-    `Open a return on order ${target.order?.name ?? ""} for ${itemsLabel(target, input)} (reason: ${input.reason.toLowerCase().replaceAll("_", " ")}). The customer sends them back; refund them when they arrive.`,
+    `Open a return on order ${target.order?.name ?? ""} for ${itemsLabel(target, input)}. The customer sends them back; refund them when they arrive.`,
   async perform({ shopify, order, input, earlierAttempt }) {
     const units = requested(input);
     if (earlierAttempt) {
@@ -101,22 +121,31 @@ export const initiateReturnAction = defineAction<InitiateReturnInput>({
         };
       }
     }
-    // returnReason is deprecated in favour of returnReasonDefinitionId, but still accepted in
-    // 2026-10 and the only way to name a reason without first listing the store's definitions.
     const variables = {
       input: {
         orderId: order.shopifyId,
-        returnLineItems: [...units].map(([fulfillmentLineItemId, quantity]) => ({ fulfillmentLineItemId, quantity, returnReason: input.reason, returnReasonNote: input.note ?? "" })),
+        returnLineItems: [...units].map(([fulfillmentLineItemId, quantity]) => ({ fulfillmentLineItemId, quantity, returnReasonDefinitionId: input.returnReasonDefinitionId, returnReasonNote: input.note ?? "" })),
       },
     };
     const data = await shopify.request<ReturnCreateMutation>("ReturnCreate", RETURN_CREATE_MUTATION, variables, 10);
-    assertNoUserErrors("returnCreate", data.returnCreate, ["returnInput"]);
+    try {
+      assertNoUserErrors("returnCreate", data.returnCreate, ["returnInput"]);
+    } catch (error) {
+      throw reasonErrorsOnTheReasonField(error);
+    }
     const created = data.returnCreate?.return ?? null;
+    const line = created?.returnLineItems.nodes[0];
+    const reason = line && "returnReasonDefinition" in line ? line.returnReasonDefinition : null;
     return {
       result: { shopify: { returnCreate: { return: created } } },
       summary: `Return ${created?.name ?? ""} opened on ${order.name} for ${[...units.values()].reduce((a, b) => a + b, 0)} item(s)`,
       before: { returns: order.snapshot?.returns.map((ret) => ({ id: ret.id, status: ret.status })) ?? [] },
-      after: { returnId: created?.id ?? null, name: created?.name ?? null, items: [...units].map(([fulfillmentLineItemId, quantity]) => ({ fulfillmentLineItemId, quantity })), reason: input.reason },
+      after: {
+        returnId: created?.id ?? null,
+        name: created?.name ?? null,
+        items: [...units].map(([fulfillmentLineItemId, quantity]) => ({ fulfillmentLineItemId, quantity })),
+        reason: reason ?? { id: input.returnReasonDefinitionId },
+      },
     };
   },
 });

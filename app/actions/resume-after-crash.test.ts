@@ -8,6 +8,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { describe, expect, it, vi } from "vitest";
+import { libraryReasonId } from "../../sandbox/store/return-reasons";
 import { actionTestKit } from "../../tests/helpers/actions";
 import { SHOP_A } from "../../tests/helpers/sandbox";
 import { offlineClient } from "../shopify/offline-client.server";
@@ -96,7 +97,7 @@ describe("a client retrying with the same Idempotency-Key after a crash", () => 
     const [item] = returnableItems(await latestSnapshot(order.id)).items;
     dieAfterShopify(initiateReturnAction);
     const key = `return-${randomUUID()}`;
-    const input = { lineItems: [{ fulfillmentLineItemId: item!.fulfillmentLineItemId, quantity: 1 }], reason: "UNWANTED" };
+    const input = { lineItems: [{ fulfillmentLineItemId: item!.fulfillmentLineItemId, quantity: 1 }], returnReasonDefinitionId: libraryReasonId("changed-my-mind") };
     const run = await crash(order.id, "initiate_return", input, key);
     expect(sandboxOrder(order.shopifyId).returns).toHaveLength(1);
     const retried = await runAction(order.id, "initiate_return", input, { key });

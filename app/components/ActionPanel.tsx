@@ -4,9 +4,10 @@ import { Banner, BlockStack, Button, Card, Checkbox, Divider, FormLayout, Inline
 import { useEffect, useState } from "react";
 import type { ErrorBody } from "../lib/app-error";
 import { COUNTRY_OPTIONS } from "../lib/countries";
-import { postJson } from "../lib/post-json";
+import { getJson, postJson } from "../lib/post-json";
 import type { SnapshotContent } from "../orders/build-snapshot";
 import { returnableItems, type ReturnableItems } from "../orders/returnable-items";
+import type { ReturnReasonList } from "../returns/schema";
 
 export interface PanelAction {
   type: string;
@@ -183,7 +184,7 @@ function CreateTaskForm({ target, assignees }: Pick<ActionPanelProps, "target" |
 type FormValues = Record<string, string | boolean>;
 
 interface CatalogForm {
-  fields: Array<{ name: string; label: string; kind: "text" | "multiline" | "checkbox" | "fulfillment" | "select" | "country" | "returnItems"; helpText?: string; options?: Array<{ label: string; value: string }> }>;
+  fields: Array<{ name: string; label: string; kind: "text" | "multiline" | "checkbox" | "fulfillment" | "select" | "country" | "returnItems" | "returnReason"; helpText?: string; options?: Array<{ label: string; value: string }> }>;
   /** The values a form starts from (and returns to after a run), from the order when it needs it. */
   initial: FormValues | ((order: PanelOrder) => FormValues);
   submit: string;
@@ -298,32 +299,16 @@ const CATALOG_FORMS: Record<string, CatalogForm> = {
   initiate_return: {
     fields: [
       { name: "lineItems", label: "Items to return", kind: "returnItems" },
-      {
-        name: "reason",
-        label: "Return reason",
-        kind: "select",
-        options: [
-          { label: "Choose a reason", value: "" },
-          { label: "Damaged or defective", value: "DEFECTIVE" },
-          { label: "Not as described", value: "NOT_AS_DESCRIBED" },
-          { label: "Received the wrong item", value: "WRONG_ITEM" },
-          { label: "Size too small", value: "SIZE_TOO_SMALL" },
-          { label: "Size too large", value: "SIZE_TOO_LARGE" },
-          { label: "Colour", value: "COLOR" },
-          { label: "Style", value: "STYLE" },
-          { label: "Changed their mind", value: "UNWANTED" },
-          { label: "Other", value: "OTHER" },
-        ],
-      },
+      { name: "returnReasonDefinitionId", label: "Return reason", kind: "returnReason" },
       { name: "note", label: "Note on the return (optional)", kind: "text", helpText: "Kept on the return in Shopify." },
     ],
-    initial: { reason: "", note: "" },
+    initial: { returnReasonDefinitionId: "", note: "" },
     submit: "Start return",
     toInput: (values) => ({
       lineItems: Object.entries(values)
         .filter(([key, quantity]) => key.startsWith(RETURN_KEY) && String(quantity).trim() !== "" && String(quantity).trim() !== "0")
         .map(([key, quantity]) => ({ fulfillmentLineItemId: key.slice(RETURN_KEY.length), quantity: String(quantity).trim() })),
-      reason: text(values, "reason"),
+      returnReasonDefinitionId: text(values, "returnReasonDefinitionId"),
       note: text(values, "note"),
     }),
   },
@@ -395,6 +380,47 @@ function ReturnItemsField({ returnable, values, set, error }: { returnable: Retu
   );
 }
 
+const RETURN_REASONS_URL = "/app/return-reasons";
+
+type ReasonsState = { list: ReturnReasonList | null; failure: string | null; busy: boolean };
+
+/**
+ * The store's return reasons (Shopify's library, as the app stored it): read when the form
+ * opens, refreshed from Shopify on request. Their ids are what returnCreate takes.
+ */
+function ReturnReasonField({ label, value, onChange, error }: { label: string; value: string; onChange: (value: string) => void; error?: string }) {
+  const [state, setState] = useState<ReasonsState>({ list: null, failure: null, busy: true });
+  const load = async (refresh: boolean) => {
+    setState((current) => ({ ...current, busy: true }));
+    const result = refresh ? await postJson<ReturnReasonList>(RETURN_REASONS_URL, {}) : await getJson<ReturnReasonList>(RETURN_REASONS_URL);
+    setState((current) => (result.ok ? { list: result.body, failure: null, busy: false } : { list: current.list, failure: result.message, busy: false }));
+  };
+  useEffect(() => {
+    void load(false);
+  }, []);
+  const { list, failure, busy } = state;
+  const asOf = list ? new Date(list.fetchedAt).toLocaleDateString("en", { day: "numeric", month: "short", year: "numeric" }) : null;
+  return (
+    <BlockStack gap="100">
+      <Select
+        label={label}
+        options={[{ label: list ? "Choose a reason" : busy ? "Loading the store's return reasons..." : "No return reasons loaded", value: "" }, ...(list?.reasons.map((reason) => ({ label: reason.name, value: reason.id })) ?? [])]}
+        value={value}
+        onChange={onChange}
+        disabled={!list}
+        error={error}
+        helpText={list ? `Shopify's return reasons as of ${asOf}${list.stale ? " (Shopify could not be reached for a newer list)" : ""}.` : undefined}
+      />
+      {failure ? <InlineError message={`The return reasons could not be loaded: ${failure}`} fieldID="return-reasons" /> : null}
+      <InlineStack>
+        <Button variant="plain" onClick={() => void load(true)} loading={busy && list !== null} disabled={busy}>
+          {list ? "Refresh reasons from Shopify" : "Try again"}
+        </Button>
+      </InlineStack>
+    </BlockStack>
+  );
+}
+
 const NO_ORDER: PanelOrder = { fulfillments: [], address: null, returnable: { items: [], complete: true } };
 
 function ShopifyActionForm({ target, action, onHeld, order }: { target: ActionPanelProps["target"]; action: PanelAction; onHeld: (held: HeldRun) => void; order: PanelOrder }) {
@@ -435,6 +461,8 @@ function ShopifyActionForm({ target, action, onHeld, order }: { target: ActionPa
             <Select key={field.name} label={field.label} options={field.options ?? []} value={text(values, field.name)} onChange={set(field.name)} error={fieldError(fields, field.name)} />
           ) : field.kind === "country" ? (
             <Select key={field.name} label={field.label} options={[{ label: "Choose a country", value: "" }, ...COUNTRY_OPTIONS]} value={text(values, field.name)} onChange={set(field.name)} error={fieldError(fields, field.name)} />
+          ) : field.kind === "returnReason" ? (
+            <ReturnReasonField key={field.name} label={field.label} value={text(values, field.name)} onChange={set(field.name)} error={fieldError(fields, field.name)} />
           ) : field.kind === "returnItems" ? (
             <ReturnItemsField key={field.name} returnable={order.returnable} values={values} set={set} error={fieldError(fields, field.name) ?? fieldError(fields, "returnLineItems")} />
           ) : field.kind === "fulfillment" ? (

@@ -8,13 +8,9 @@ import type { ErrorBody } from "./app-error";
 
 export type PostResult<T> = { ok: true; body: T } | { ok: false; error: ErrorBody["error"] | null; message: string };
 
-export async function postJson<T>(url: string, body: unknown, idempotencyKey?: string): Promise<PostResult<T>> {
+async function answer<T>(send: () => Promise<Response>): Promise<PostResult<T>> {
   try {
-    const response = await fetch(url, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", ...(idempotencyKey ? { "Idempotency-Key": idempotencyKey } : {}) },
-      body: JSON.stringify(body ?? {}),
-    });
+    const response = await send();
     const parsed = (await response.json().catch(() => null)) as (T & Partial<ErrorBody>) | null;
     if (response.ok && parsed && !parsed.error) return { ok: true, body: parsed };
     const error = parsed?.error ?? null;
@@ -22,4 +18,19 @@ export async function postJson<T>(url: string, body: unknown, idempotencyKey?: s
   } catch {
     return { ok: false, error: null, message: "The app could not be reached" };
   }
+}
+
+export function postJson<T>(url: string, body: unknown, idempotencyKey?: string): Promise<PostResult<T>> {
+  return answer<T>(() =>
+    fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", ...(idempotencyKey ? { "Idempotency-Key": idempotencyKey } : {}) },
+      body: JSON.stringify(body ?? {}),
+    }),
+  );
+}
+
+/** The same for reading (GET), with the same answer. */
+export function getJson<T>(url: string): Promise<PostResult<T>> {
+  return answer<T>(() => fetch(url, { headers: { Accept: "application/json" } }));
 }

@@ -30,6 +30,7 @@ export const TENANT_MODELS = new Set<string>([
   "ActionException",
   "IntakeSecret",
   "IntakeSignature",
+  "ReturnReasonLibrary",
 ]);
 
 const WHERE_OPERATIONS = new Set([

@@ -9,6 +9,7 @@ import type { Prisma } from "@prisma/client";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { beforeAll, describe, expect, it } from "vitest";
 import { bagMinor } from "../../sandbox/store/money";
+import { libraryReasonId } from "../../sandbox/store/return-reasons";
 import { SHOP_A, startTestSandbox } from "../../tests/helpers/sandbox";
 import { adminFetchRequest, call, type CallResult } from "../../tests/helpers/shopify";
 import { recordAudit } from "../audit/record-audit.server";
@@ -251,7 +252,7 @@ const ENDPOINTS: Endpoint[] = [
     invoke: async (userId) => {
       const snapshot = await prisma.orderSnapshot.findFirstOrThrow({ where: { orderId: shippedOrderId }, orderBy: { version: "desc" } });
       const [item] = returnableItems(snapshot.content as unknown as SnapshotContent).items;
-      return postRunnerAction("orders", shippedOrderId, "initiate_return", { lineItems: [{ fulfillmentLineItemId: item!.fulfillmentLineItemId, quantity: 1 }], reason: "UNWANTED" }, userId, "?preview=1");
+      return postRunnerAction("orders", shippedOrderId, "initiate_return", { lineItems: [{ fulfillmentLineItemId: item!.fulfillmentLineItemId, quantity: 1 }], returnReasonDefinitionId: libraryReasonId("changed-my-mind") }, userId, "?preview=1");
     },
   },
   { name: "GET /app/approvals", permission: "approvals.decide", invoke: (userId) => get(approvalsLoader, "/app/approvals", userId) },

@@ -2683,7 +2683,18 @@ export type ReturnCreateMutationVariables = Exact<{
 }>;
 
 
-export type ReturnCreateMutation = { returnCreate: { return: { id: string, name: string, status: ReturnStatus, totalQuantity: number } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: ReturnErrorCode | null }> } | null };
+export type ReturnCreateMutation = { returnCreate: { return: { id: string, name: string, status: ReturnStatus, totalQuantity: number, returnLineItems: { nodes: Array<
+          | { returnReasonDefinition: { id: string, handle: string, name: string } | null }
+          | Record<PropertyKey, never>
+        > } } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: ReturnErrorCode | null }> } | null };
+
+export type ReturnReasonDefinitionsQueryVariables = Exact<{
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type ReturnReasonDefinitionsQuery = { returnReasonDefinitions: { nodes: Array<{ id: string, handle: string, name: string, deleted: boolean }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type ShopDetailsQueryVariables = Exact<{ [key: string]: never; }>;
 

@@ -467,7 +467,36 @@ export const ORDER_ADDRESS_UPDATE_MUTATION = `#graphql
   }
 `;
 
-/** initiate_return: an OPEN return (merchant-created, so already approved) of fulfilled units. */
+/**
+ * initiate_return's reasons: one page of Shopify's return reason library (the same for every
+ * merchant, about 360 reasons), in name order. Deleted reasons come too: they are no longer
+ * offered, but existing returns name them (app/returns/sync-return-reasons.server.ts).
+ */
+export const RETURN_REASON_DEFINITIONS_QUERY = `#graphql
+  query ReturnReasonDefinitions($first: Int!, $after: String) {
+    returnReasonDefinitions(first: $first, after: $after, sortKey: NAME) {
+      nodes {
+        id
+        handle
+        name
+        deleted
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`;
+
+/** What Shopify charges RETURN_REASON_DEFINITIONS_QUERY with first: 250 (tested). */
+export const RETURN_REASON_DEFINITIONS_REQUESTED_COST = 252;
+
+/**
+ * initiate_return: an OPEN return (merchant-created, so already approved) of fulfilled units,
+ * each line with a reason from the library (returnReasonDefinitionId; the ReturnReason enum is
+ * deprecated). The created lines' definition names the reason in the audit row.
+ */
 export const RETURN_CREATE_MUTATION = `#graphql
   mutation ReturnCreate($input: ReturnInput!) {
     returnCreate(returnInput: $input) {
@@ -476,6 +505,17 @@ export const RETURN_CREATE_MUTATION = `#graphql
         name
         status
         totalQuantity
+        returnLineItems(first: 1) {
+          nodes {
+            ... on ReturnLineItem {
+              returnReasonDefinition {
+                id
+                handle
+                name
+              }
+            }
+          }
+        }
       }
       userErrors {
         field

@@ -20,6 +20,8 @@ import { createHash } from "node:crypto";
 import { GraphQLError, Kind, valueFromASTUntyped, type GraphQLResolveInfo } from "graphql";
 import { OrderChangeError, changeOrder, type OrderChange, type ReturnLineInput, type ShippingAddressInput } from "../changes";
 
+import { ref } from "../store/gid";
+import { legacyReasonHandle, legacyReasonOf } from "../store/return-reasons";
 import type { OrderCancelReason, OrderRecord } from "../store/types";
 import type { Args, FieldResolver, RequestContext } from "./resolvers";
 
@@ -40,6 +42,29 @@ interface DiscountCodeBasicInput {
   customerGets?: { value?: { percentage?: number | null; discountAmount?: { amount: string; appliesOnEachItem?: boolean } | null } | null; items?: { all?: boolean } | null } | null;
   appliesOncePerCustomer?: boolean | null;
   usageLimit?: number | null;
+}
+
+type ReturnLineArgs = ReturnLineInput & { returnReasonDefinitionId?: string | null };
+
+/**
+ * Each line's reason as a definition of the shop's library and as the deprecated enum (Shopify
+ * keeps filling it): `returnReasonDefinitionId` must name a definition (deleted ones are still
+ * valid, as Shopify documents); the deprecated `returnReason` alone maps to the matching one.
+ */
+function withReasonDefinitions(ctx: RequestContext, lines: ReturnLineArgs[]): ReturnLineInput[] | UserError {
+  const library = ctx.data.returnReasonDefinitions;
+  const result: ReturnLineInput[] = [];
+  for (const [index, { returnReasonDefinitionId, ...line }] of (lines ?? []).entries()) {
+    if (returnReasonDefinitionId !== undefined && returnReasonDefinitionId !== null) {
+      const definition = library.find((candidate) => candidate.id === returnReasonDefinitionId);
+      if (!definition) return userError(["returnInput", "returnLineItems", String(index), "returnReasonDefinitionId"], "Return reason definition does not exist", "NOT_FOUND");
+      result.push({ ...line, returnReason: legacyReasonOf(definition.handle), returnReasonDefinition: ref(definition.id) });
+      continue;
+    }
+    const legacy = line.returnReason ? library.find((candidate) => candidate.handle === legacyReasonHandle(line.returnReason!)) : undefined;
+    result.push({ ...line, returnReasonDefinition: legacy ? ref(legacy.id) : null });
+  }
+  return result;
 }
 
 /** Applies changes in order; the first refusal becomes a userError and stops the rest. */
@@ -194,8 +219,10 @@ export function orderMutationResolvers(mutation: string, query = "QueryRoot"): R
       if (input.exchangeLineItems?.length || input.returnShippingFee) {
         return { return: null, userErrors: [{ field: ["returnInput"], message: "The sandbox does not support exchanges or return shipping fees yet", code: "FEATURE_NOT_ENABLED" }] };
       }
+      const lines = withReasonDefinitions(ctx, input.returnLineItems);
+      if (!Array.isArray(lines)) return { return: null, userErrors: [lines] };
       const before = order.returns.length;
-      const errors = apply(ctx, order, [{ type: "createReturn", lines: input.returnLineItems }], ["returnInput"]);
+      const errors = apply(ctx, order, [{ type: "createReturn", lines }], ["returnInput"]);
       return { return: errors.length ? null : (order.returns[before] ?? null), userErrors: errors };
     },
 

@@ -28,6 +28,7 @@ import type {
   FulfillmentOrderRecord,
   MoneyBag,
   OrderRecord,
+  ReturnReasonDefinitionRecord,
   ShopData,
   StoreRecord,
 } from "../store/types";
@@ -364,6 +365,27 @@ export const customerSearchFields: SearchFields<CustomerRecord> = {
   },
 };
 
+/** `returnReasonDefinitions(query:)`: the fields Shopify documents for it (default, deleted, id, name). */
+const returnReasonSearchFields: SearchFields<ReturnReasonDefinitionRecord> = {
+  fields: {
+    deleted: (definition, term) => String(definition.deleted) === term.value.toLowerCase(),
+    id: idMatcher<ReturnReasonDefinitionRecord>((definition) => definition.id),
+    name: (definition, term) => matchText(definition.name, term.value),
+  },
+  text: (definition, value) => {
+    const needle = value.toLowerCase();
+    return definition.name.toLowerCase().includes(needle) || definition.handle.includes(needle);
+  },
+};
+
+/** The library filtered by `ids`, `handles` and `query`, as a connection (default order: ID). */
+const returnReasonDefinitionsConnection: FieldResolver = (_source, args, ctx, info) => {
+  const ids = Array.isArray(args["ids"]) ? (args["ids"] as string[]) : null;
+  const handles = Array.isArray(args["handles"]) ? (args["handles"] as string[]) : null;
+  const chosen = ctx.data.returnReasonDefinitions.filter((definition) => (!ids || ids.includes(definition.id)) && (!handles || handles.includes(definition.handle)));
+  return connectionFor(filtered(chosen, args, returnReasonSearchFields, ctx, info), args, ctx, info, "ID");
+};
+
 function searchArg(args: Args): string | null {
   return typeof args["query"] === "string" ? args["query"] : null;
 }
@@ -471,6 +493,7 @@ export function createDefaultResolvers(): Record<string, FieldResolver> {
     "QueryRoot.appInstallation": (_s, args, ctx) =>
       args["id"] === undefined || args["id"] === null || args["id"] === ctx.data.appInstallation.id ? ctx.data.appInstallation : null,
     "QueryRoot.currentAppInstallation": (_s, _a, ctx) => ctx.data.appInstallation,
+    "QueryRoot.returnReasonDefinitions": returnReasonDefinitionsConnection,
 
     // Deprecated Shop connections behave like their root-level replacements.
     "Shop.orders": ordersConnection,

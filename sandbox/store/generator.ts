@@ -24,6 +24,7 @@ import {
 import { ref, toGid } from "./gid";
 import { allocate, formatMinor, minorDigits, moneyBag, mulDivRound, taxFor, unitsShare } from "./money";
 import { Random, hashSeed, hashString, mix32 } from "./random";
+import { legacyReasonHandle, libraryReasonId, returnReasonLibrary } from "./return-reasons";
 import type {
   AppInstallationRecord,
   AppRecord,
@@ -649,14 +650,11 @@ export const CANCEL_TEXT: Readonly<Record<OrderCancelReason, string>> = {
   STAFF: "Staff error",
 };
 
-const RETURN_REASONS: ReadonlyArray<{ reason: ReturnReason; handle: string; name: string; id: number }> = [
-  { reason: "SIZE_TOO_SMALL", handle: "size-too-small", name: "Size too small", id: 101 },
-  { reason: "SIZE_TOO_LARGE", handle: "size-too-large", name: "Size too large", id: 102 },
-  { reason: "DEFECTIVE", handle: "defective", name: "Damaged or defective", id: 103 },
-  { reason: "NOT_AS_DESCRIBED", handle: "not-as-described", name: "Not as described", id: 104 },
-  { reason: "UNWANTED", handle: "unwanted", name: "Changed my mind", id: 105 },
-  { reason: "WRONG_ITEM", handle: "wrong-item", name: "Received the wrong item", id: 106 },
-];
+/** What generated returns give as their reason (the enum and the library's matching definition). */
+const RETURN_REASONS: ReadonlyArray<{ reason: ReturnReason; handle: string }> = (["SIZE_TOO_SMALL", "SIZE_TOO_LARGE", "DEFECTIVE", "NOT_AS_DESCRIBED", "UNWANTED", "WRONG_ITEM"] as const).map((reason) => ({
+  reason,
+  handle: legacyReasonHandle(reason),
+}));
 
 export interface Gateway {
   readonly gateway: string;
@@ -1483,7 +1481,7 @@ export function generateOrder({ seed, index, shop, now = DEFAULT_NOW, archetype:
         refundedQuantity: processed,
         returnReason: entry.reason.reason,
         returnReasonNote: entry.reason.reason === "DEFECTIVE" ? "Seam came apart after the first wash." : "",
-        returnReasonDefinition: { __typename: "ReturnReasonDefinition", id: toGid("ReturnReasonDefinition", entry.reason.id), handle: entry.reason.handle, name: entry.reason.name, deleted: false },
+        returnReasonDefinition: ref(libraryReasonId(entry.reason.handle)),
         customerNote: rng.chance(0.4) ? "Happy to exchange if another size is available." : null,
         withCodeDiscountedTotalPriceSet: moneyBag(unitsShare(line.afterAll, line.quantity, 0, entry.units), currency),
         restockingFee: null,
@@ -1778,7 +1776,7 @@ export function generateDemoStore(options: GenerateDemoStoreOptions): ShopData {
   const orders: OrderRecord[] = [];
   for (let i = 0; i < orderCount; i++) orders.push(generateOrder({ seed, index: i, shop, now }));
   const { app, appInstallation } = generateApp(seed, shop);
-  return { seed, shop, locations, customers, orders, app, appInstallation };
+  return { seed, shop, locations, customers, orders, app, appInstallation, returnReasonDefinitions: returnReasonLibrary() };
 }
 
 /** Streams orders without holding them all, e.g. for 100k-order benchmarks. */

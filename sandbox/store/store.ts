@@ -145,6 +145,7 @@ export class SandboxStore {
     indexRecord(state, data.appInstallation);
     for (const location of data.locations) indexRecord(state, location);
     for (const customer of data.customers) indexRecord(state, customer);
+    for (const definition of data.returnReasonDefinitions) indexRecord(state, definition);
     for (const order of data.orders) {
       indexRecord(state, order);
       this.observeTimestamp(order.updatedAt);

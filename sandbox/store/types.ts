@@ -667,7 +667,8 @@ export interface ReturnLineItemRecord {
   refundedQuantity: number;
   returnReason: ReturnReason;
   returnReasonNote: string;
-  returnReasonDefinition: ReturnReasonDefinitionRecord | null;
+  /** A shop's ReturnReasonDefinition (ShopData.returnReasonDefinitions); null when none was given. */
+  returnReasonDefinition: Ref | null;
   customerNote: string | null;
   withCodeDiscountedTotalPriceSet: MoneyBag;
   restockingFee: null;
@@ -902,4 +903,6 @@ export interface ShopData {
   orders: OrderRecord[];
   app: AppRecord;
   appInstallation: AppInstallationRecord;
+  /** Shopify's return reason library as this shop sees it (store/return-reasons.ts). */
+  returnReasonDefinitions: ReturnReasonDefinitionRecord[];
 }

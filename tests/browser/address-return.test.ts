@@ -7,7 +7,8 @@
  *     its field, with the exception noted; the fixed address is saved, the toast names only the
  *     city and country, the order panel shows the new address, the timeline the attempt.
  * (2) Initiate return on #1004 (delivered): the form lists what shipped with how many may go
- *     back; Preview names the items; the return opens, and the order offers what is left.
+ *     back, and the store's return reasons (Shopify's library, stored by the app; refreshable);
+ *     Preview names the items; the return opens with the chosen reason's definition.
  * Screenshots are kept in test-artifacts/browser/.
  */
 import type { Browser, Page } from "playwright-core";
@@ -101,8 +102,15 @@ describe("address and return actions in the browser", () => {
     const form = page.getByRole("form", { name: "Initiate return" });
     const first = form.getByLabel(/how many to return$/).first();
     await first.waitFor();
+    // The reasons are Shopify's library as the app stored it (the select waits for them).
+    const reason = form.getByLabel("Return reason");
+    await reason.selectOption({ label: "Damaged or defective" });
+    expect(await reason.inputValue()).toBe("gid://shopify/ReturnReasonDefinition/6");
+    await form.getByText(/^Shopify's return reasons as of /).waitFor();
+    await form.getByRole("button", { name: "Refresh reasons from Shopify" }).click();
+    await form.getByRole("button", { name: "Refresh reasons from Shopify" }).and(page.locator(":enabled")).waitFor();
+    expect(await reason.inputValue()).toBe("gid://shopify/ReturnReasonDefinition/6");
     // Nothing chosen: the answer says so beside the list.
-    await form.getByLabel("Return reason").selectOption("DEFECTIVE");
     await form.getByRole("button", { name: "Start return" }).click();
     await form.getByText("Choose at least one item to return").waitFor();
     problems.length = 0; // the browser logs the refused request's 400 itself
@@ -110,7 +118,7 @@ describe("address and return actions in the browser", () => {
     await first.fill("1");
     await form.getByLabel("Note on the return (optional)").fill("Seam split on arrival");
     await form.getByRole("button", { name: "Preview" }).click();
-    await form.getByText(/^Open a return on order #1004 for 1 × .+ \(reason: defective\)\. The customer sends them back; refund them when they arrive\./).waitFor();
+    await form.getByText(/^Open a return on order #1004 for 1 × .+\. The customer sends them back; refund them when they arrive\./).waitFor();
     await screenshot(page, "return-preview");
     await form.getByRole("button", { name: "Start return" }).click();
     await lastToast().getByText("Return #1004-R1 opened on #1004 for 1 item(s)").waitFor();

@@ -19,6 +19,7 @@ import { bumpPolicyVersion } from "../../app/policy/load-policy.server";
 import { offlineClient } from "../../app/shopify/offline-client.server";
 import { SANDBOX_API_KEY, SANDBOX_API_SECRET, SANDBOX_SCOPES } from "../../sandbox/config";
 import { startSandboxServer, type SandboxServer } from "../../sandbox/server";
+import { libraryReasonId } from "../../sandbox/store/return-reasons";
 import { SandboxStore } from "../../sandbox/store/store";
 import type { OrderArchetype } from "../../sandbox/store/generator";
 import { bagMinor } from "../../sandbox/store/money";
@@ -151,7 +152,7 @@ describe("SIGKILL between Shopify's answer and the outcome write", () => {
       tag_order: { tags: ["after-crash"] },
       add_order_note: { note: "Written just before the crash" },
       update_address: { firstName: "Ada", lastName: "Crash", address1: "1 Restart Road", city: "Berlin", zip: "10115", countryCode: "DE" },
-      initiate_return: { lineItems: [{ fulfillmentLineItemId: returnItem!.fulfillmentLineItemId, quantity: 1 }], reason: "UNWANTED" },
+      initiate_return: { lineItems: [{ fulfillmentLineItemId: returnItem!.fulfillmentLineItemId, quantity: 1 }], returnReasonDefinitionId: libraryReasonId("changed-my-mind") },
       send_tracking: { fulfillmentId: fulfillment.id, company: "DHL", number: "CRASH-0001" },
     };
     const keys = Object.fromEntries(Object.keys(orders).map((type) => [type, `crash-${type}-${randomUUID()}`])) as Record<keyof typeof orders, string>;
