@@ -21,10 +21,11 @@ import { AppError } from "../lib/app-error";
 
 /**
  * Shopify publishes no maximum payload size. Our largest real shape is an orders/* body (93
- * keys, every line item, fulfillment and refund with their line items): the sandbox's
- * 250-line order with refunds is ~1.3 MB (sandbox/webhook-payloads.test.ts). 5 MiB leaves room
- * and still refuses what no Shopify payload is. A refused order delivery loses nothing for good:
- * order topics are only triggers, and reconciliation re-reads changed orders every 10 minutes.
+ * keys, every line item again inside each fulfillment and refund): a 250-line order shipped in
+ * one fulfillment and refunded in full is ~0.9 MB in Shopify's shape (webhook-intake.test.ts).
+ * 5 MiB leaves room for bigger orders and more fulfillments and refunds, and still refuses
+ * what no Shopify payload is. A refused order delivery loses nothing for good: order topics are
+ * only triggers, and reconciliation re-reads changed orders every 10 minutes.
  */
 export const MAX_WEBHOOK_BODY_BYTES = 5 * 1024 * 1024;
 

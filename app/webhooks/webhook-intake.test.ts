@@ -8,6 +8,9 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { SANDBOX_API_SECRET } from "../../sandbox/config";
+import { SandboxStore } from "../../sandbox/store/store";
+import type { OrderRecord } from "../../sandbox/store/types";
+import { orderPayload } from "../../sandbox/webhook-payloads";
 import { webhookHeaders, type WebhookDelivery } from "../../sandbox/webhooks";
 import { TEST_APP_URL } from "../../tests/setup/app-env";
 import { call, webhookRequest } from "../../tests/helpers/shopify";
@@ -156,6 +159,24 @@ describe("webhook intake: bad deliveries get a 4xx and store nothing", () => {
     expectErrorBody(streamed.body, "VALIDATION");
     expect(sent).toBeLessThan(MAX_WEBHOOK_BODY_BYTES + 256 * 1024);
     expect(await rows()).toBe(before);
+  });
+
+  it("leaves room under the cap for Shopify's largest shape: a 250-line order, shipped and refunded", () => {
+    const store = new SandboxStore();
+    store.seedShop({ domain: SHOP, name: "Big", orderCount: 200, seed: 5 });
+    const source = store.orders(SHOP).find((order) => order.fulfillments.length > 0 && order.refunds.some((refund) => refund.refundLineItems.length > 0));
+    expect(source).toBeTruthy();
+    const order = structuredClone(source!) as OrderRecord;
+    const template = order.lineItems[0]!;
+    order.lineItems = Array.from({ length: 250 }, (_, i) => ({ ...structuredClone(template), id: `gid://shopify/LineItem/${9_000_000 + i}` }));
+    const fulfillment = order.fulfillments[0]!;
+    fulfillment.fulfillmentLineItems = order.lineItems.map((line, i) => ({ ...structuredClone(fulfillment.fulfillmentLineItems[0]!), id: `gid://shopify/FulfillmentLineItem/${9_000_000 + i}`, lineItem: { __ref: line.id } }));
+    const refund = order.refunds.find((candidate) => candidate.refundLineItems.length > 0)!;
+    refund.refundLineItems = order.lineItems.map((line, i) => ({ ...structuredClone(refund.refundLineItems[0]!), id: `gid://shopify/RefundLineItem/${9_000_000 + i}`, lineItem: { __ref: line.id } }));
+    const bytes = Buffer.byteLength(JSON.stringify(orderPayload(store, SHOP, order)));
+    // Recorded in read-webhook.server.ts beside the cap (~0.9 MB when measured).
+    expect(bytes).toBeGreaterThan(500_000);
+    expect(bytes).toBeLessThan(MAX_WEBHOOK_BODY_BYTES / 2);
   });
 
   it("accepts a signed body just under the cap", async () => {
