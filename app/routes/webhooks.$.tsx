@@ -1,10 +1,10 @@
-import type { ActionFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { getEnv } from "../env.server";
 import { enqueue } from "../jobs/enqueue.server";
 import { correlationIdFrom } from "../lib/correlation.server";
 import { guard } from "../lib/http.server";
 import { logger } from "../lib/logger.server";
-import { readShopifyWebhook } from "../webhooks/read-webhook.server";
+import { readShopifyWebhook, refuseNonPost } from "../webhooks/read-webhook.server";
 import { recordDelivery } from "../webhooks/record-delivery.server";
 
 /**
@@ -35,4 +35,9 @@ export async function action({ request }: ActionFunctionArgs) {
     },
     { path: new URL(request.url).pathname },
   );
+}
+
+/** A GET (or HEAD) is no delivery: answered with the standard error body (400), like every refused delivery. */
+export function loader({ request }: LoaderFunctionArgs) {
+  return refuseNonPost(request);
 }

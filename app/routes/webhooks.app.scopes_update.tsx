@@ -1,10 +1,10 @@
-import type { ActionFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { getEnv } from "../env.server";
 import { correlationIdFrom } from "../lib/correlation.server";
 import { guard, parseInput } from "../lib/http.server";
 import { updateScopes } from "../shops/update-scopes.server";
-import { readShopifyWebhook } from "../webhooks/read-webhook.server";
+import { readShopifyWebhook, refuseNonPost } from "../webhooks/read-webhook.server";
 
 const ZScopesUpdate = z.object({ current: z.array(z.string().max(100)).max(200) });
 
@@ -17,4 +17,9 @@ export async function action({ request }: ActionFunctionArgs) {
     await updateScopes({ shop: shopDomain, scopes: current });
     return new Response(null, { status: 200 });
   });
+}
+
+/** A GET (or HEAD) is no delivery: answered with the standard error body (400), like every refused delivery. */
+export function loader({ request }: LoaderFunctionArgs) {
+  return refuseNonPost(request);
 }

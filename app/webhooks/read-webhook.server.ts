@@ -18,6 +18,8 @@
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { AppError } from "../lib/app-error";
+import { correlationIdFrom } from "../lib/correlation.server";
+import { toErrorResponse } from "../lib/http.server";
 
 /**
  * Shopify publishes no maximum payload size. Our largest real shape is an orders/* body (93
@@ -76,6 +78,11 @@ export async function readShopifyWebhook({ request, secret, maxBytes = MAX_WEBHO
   const triggeredAt = parseTime(header(request.headers, "Triggered-At"));
   const apiVersion = header(request.headers, "API-Version");
   return { topic, shopDomain, webhookId, eventId, triggeredAt, apiVersion: apiVersion && API_VERSION.test(apiVersion) ? apiVersion : null, payload };
+}
+
+/** The answer to a request that is not a POST, for the webhook routes' loaders. */
+export function refuseNonPost(request: Request): Response {
+  return toErrorResponse(invalid("Webhook deliveries are POST requests", "method"), correlationIdFrom(request));
 }
 
 /** `X-Shopify-<name>` or, in newer deliveries, `shopify-<name>` (header names are case-insensitive). */

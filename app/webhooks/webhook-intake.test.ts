@@ -16,7 +16,7 @@ import { TEST_APP_URL } from "../../tests/setup/app-env";
 import { call, webhookRequest } from "../../tests/helpers/shopify";
 import prisma from "../db.server";
 import { stopBoss } from "../jobs/boss.server";
-import { action as webhookAction } from "../routes/webhooks.$";
+import { action as webhookAction, loader as webhookLoader } from "../routes/webhooks.$";
 import { action as scopesUpdateAction } from "../routes/webhooks.app.scopes_update";
 import { action as uninstalledAction } from "../routes/webhooks.app.uninstalled";
 import { MAX_WEBHOOK_BODY_BYTES } from "./read-webhook.server";
@@ -203,10 +203,13 @@ describe("webhook intake: bad deliveries get a 4xx and store nothing", () => {
     expect(await rows()).toBe(before);
   });
 
-  it("answers 4xx, never 5xx, to other methods", async () => {
-    const result = await post(new Request(URL_INBOX, { method: "PUT", body: "{}" }));
-    expect(result.status).toBeGreaterThanOrEqual(400);
-    expect(result.status).toBeLessThan(500);
+  it("answers 400 with the error body to other methods", async () => {
+    const put = await post(new Request(URL_INBOX, { method: "PUT", body: "{}" }));
+    expect(put.status).toBe(400);
+    expectErrorBody(put.body, "VALIDATION");
+    const get = await call<ErrorJson>(() => Promise.resolve(webhookLoader({ request: new Request(URL_INBOX), params: { "*": "shopify" }, context: {} })));
+    expect(get.status).toBe(400);
+    expectErrorBody(get.body, "VALIDATION");
   });
 
   it("the app lifecycle routes give the same answers", async () => {
