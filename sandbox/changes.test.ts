@@ -36,7 +36,7 @@ function expectConsistent(order: OrderRecord) {
 function expectWebhooks(events: StoreEvent[], order: OrderRecord, topics: string[]) {
   expect(events.map((event) => event.topic)).toEqual(topics);
   for (const event of events) expect(event.domain).toBe(SHOP);
-  const orderPayloads = events.filter((event) => event.topic.startsWith("orders/")).map((event) => event.payload as Json);
+  const orderPayloads = events.filter((event) => event.topic.startsWith("orders/") && event.topic !== "orders/edited").map((event) => event.payload as Json);
   for (const payload of orderPayloads) {
     expect(payload).toMatchObject({
       id: Number(order.legacyResourceId),
@@ -278,6 +278,197 @@ describe("changeOrder", () => {
       }
     });
     expect(applied).toBeGreaterThan(500);
+  });
+});
+
+describe("changeOrder: edits, fulfillment orders and returns", () => {
+  const unpaidWithUnits = (o: OrderRecord) => o.displayFinancialStatus === "PENDING" && !o.cancelledAt && o.lineItems.reduce((acc, l) => acc + l.currentQuantity, 0) > 1;
+
+  it("editQuantity removes unfulfilled units of an unpaid order and sends orders/edited", () => {
+    const { store, pick } = setup();
+    const order = pick(unpaidWithUnits);
+    const line = order.lineItems.find((candidate) => candidate.currentQuantity > 1) ?? order.lineItems[0]!;
+    const totalBefore = minor(order.currentTotalPriceSet);
+    const { events } = changeOrder(store, SHOP, order.id, { type: "editQuantity", lineItemId: line.id, quantity: line.currentQuantity - 1, staffNote: "Out of stock" });
+    expectWebhooks(events, order, ["orders/edited", "orders/updated"]);
+    expect((events[0]!.payload as Json).order_edit).toMatchObject({ order_id: Number(order.legacyResourceId), staff_note: "Out of stock", line_items: { removals: [{ id: Number(line.id.split("/").pop()), delta: 1 }] } });
+    expect(line.currentQuantity).toBe(line.quantity - 1);
+    expect(minor(order.currentTotalPriceSet)).toBeLessThan(totalBefore);
+    expect(minor(order.totalOutstandingSet)).toBe(minor(order.currentTotalPriceSet));
+    expect(order.edited).toBe(true);
+    expect(order.events.at(-1)).toMatchObject({ action: "order_edited" });
+    expectConsistent(order);
+    // Then paid in full for what is left, then cancelled with a refund of exactly that.
+    changeOrder(store, SHOP, order.id, { type: "markPaid" });
+    expect(order.displayFinancialStatus).toBe("PAID");
+    expectConsistent(order);
+    changeOrder(store, SHOP, order.id, { type: "cancel" });
+    expect(order.displayFinancialStatus).toBe("REFUNDED");
+    expectConsistent(order);
+  });
+
+  it("editQuantity refuses paid orders, raises, shipped units and emptying the order", () => {
+    const { store, pick } = setup();
+    const paid = pick((o) => o.displayFinancialStatus === "PAID" && !o.cancelledAt);
+    expect(() => changeOrder(store, SHOP, paid.id, { type: "editQuantity", lineItemId: paid.lineItems[0]!.id, quantity: 0 })).toThrow(/nothing was paid/);
+    const order = pick(unpaidWithUnits);
+    const line = order.lineItems[0]!;
+    expect(() => changeOrder(store, SHOP, order.id, { type: "editQuantity", lineItemId: line.id, quantity: line.currentQuantity + 1 })).toThrow(/only remove/);
+    expect(() => changeOrder(store, SHOP, order.id, { type: "editQuantity", lineItemId: "gid://shopify/LineItem/1", quantity: 0 })).toThrow(OrderChangeError);
+    expect(changeOrder(store, SHOP, order.id, { type: "editQuantity", lineItemId: line.id, quantity: line.currentQuantity }).events).toEqual([]);
+    const stamp = order.updatedAt;
+    for (const other of order.lineItems.slice(1)) changeOrder(store, SHOP, order.id, { type: "editQuantity", lineItemId: other.id, quantity: 0 });
+    expect(() => changeOrder(store, SHOP, order.id, { type: "editQuantity", lineItemId: line.id, quantity: 0 })).toThrow(/at least one item/);
+    expect(order.updatedAt >= stamp).toBe(true);
+    expectConsistent(order);
+  });
+
+  it("holds and releases a fulfillment order", () => {
+    const { store, pick } = setup();
+    const order = pick((o) => !o.cancelledAt && o.fulfillmentOrders.some((fo) => fo.status === "OPEN"));
+    const fo = order.fulfillmentOrders.find((candidate) => candidate.status === "OPEN")!;
+    const held = changeOrder(store, SHOP, order.id, { type: "holdFulfillmentOrder", fulfillmentOrderId: fo.id, reason: "HIGH_RISK_OF_FRAUD" });
+    expectWebhooks(held.events, order, ["fulfillment_orders/placed_on_hold", "orders/updated"]);
+    expect(fo.status).toBe("ON_HOLD");
+    expect(order.displayFulfillmentStatus).toBe("ON_HOLD");
+    expect((held.events[0]!.payload as Json).created_fulfillment_hold.reason).toBe("high_risk_of_fraud");
+    expectConsistent(order);
+    expect(() => changeOrder(store, SHOP, order.id, { type: "holdFulfillmentOrder", fulfillmentOrderId: fo.id })).toThrow(/on_hold and can't be put on hold/);
+    const released = changeOrder(store, SHOP, order.id, { type: "releaseHold", fulfillmentOrderId: fo.id });
+    expectWebhooks(released.events, order, ["fulfillment_orders/hold_released", "orders/updated"]);
+    expect(released.events[0]!.payload).toEqual({ fulfillment_order: { id: fo.id, status: "open" } });
+    expect(fo.fulfillmentHolds).toEqual([]);
+    expectConsistent(order);
+  });
+
+  it("moves a fulfillment order to another location, in place when nothing shipped", () => {
+    const { store, pick } = setup();
+    const order = pick((o) => !o.cancelledAt && o.fulfillmentOrders.some((fo) => fo.status === "OPEN"));
+    const fo = order.fulfillmentOrders.find((candidate) => candidate.status === "OPEN")!;
+    const from = fo.assignedLocation.location!.__ref;
+    const to = store.requireShop(SHOP).locations.find((location) => location.id !== from)!;
+    const { events } = changeOrder(store, SHOP, order.id, { type: "moveFulfillmentOrder", fulfillmentOrderId: fo.id, locationId: to.id });
+    expectWebhooks(events, order, ["fulfillment_orders/moved", "orders/updated"]);
+    expect(events[0]!.payload).toMatchObject({
+      original_fulfillment_order: { id: fo.id, assigned_location_id: to.id },
+      moved_fulfillment_order: { id: fo.id, status: "open", assigned_location_id: to.id },
+      destination_location_id: to.id,
+      source_location: { id: from },
+    });
+    expect(fo.assignedLocation.name).toBe(to.name);
+    expect(() => changeOrder(store, SHOP, order.id, { type: "moveFulfillmentOrder", fulfillmentOrderId: fo.id, locationId: to.id })).toThrow(/already assigned/);
+    expect(() => changeOrder(store, SHOP, order.id, { type: "moveFulfillmentOrder", fulfillmentOrderId: fo.id, locationId: "gid://shopify/Location/1" })).toThrow(OrderChangeError);
+    expectConsistent(order);
+  });
+
+  it("moving a partly shipped fulfillment order closes it and moves the rest to a new one", () => {
+    const { store, pick } = setup();
+    const order = pick((o) => o.displayFinancialStatus === "PAID" && o.displayFulfillmentStatus === "UNFULFILLED" && !o.cancelledAt && o.lineItems.some((line) => line.quantity > 1));
+    const line = order.lineItems.find((candidate) => candidate.quantity > 1)!;
+    changeOrder(store, SHOP, order.id, { type: "fulfill", lineItems: [{ id: line.id, quantity: 1 }] });
+    const fo = order.fulfillmentOrders.find((candidate) => candidate.status === "IN_PROGRESS")!;
+    const to = store.requireShop(SHOP).locations.find((location) => location.id !== fo.assignedLocation.location!.__ref)!;
+    const { events } = changeOrder(store, SHOP, order.id, { type: "moveFulfillmentOrder", fulfillmentOrderId: fo.id, locationId: to.id });
+    const payload = events[0]!.payload as Json;
+    expect(payload.original_fulfillment_order).toMatchObject({ id: fo.id, status: "closed" });
+    expect(payload.moved_fulfillment_order.id).not.toBe(fo.id);
+    expect(store.getNode(SHOP, payload.moved_fulfillment_order.id)).toMatchObject({ status: "OPEN", assignedLocation: { name: to.name } });
+    expectConsistent(order);
+    changeOrder(store, SHOP, order.id, { type: "fulfill" });
+    expect(order.displayFulfillmentStatus).toBe("FULFILLED");
+    expectConsistent(order);
+  });
+
+  it("cancels an open fulfillment order into an open replacement", () => {
+    const { store, pick } = setup();
+    const order = pick((o) => !o.cancelledAt && o.fulfillmentOrders.some((fo) => fo.status === "OPEN" && fo.requestStatus === "UNSUBMITTED"));
+    const fo = order.fulfillmentOrders.find((candidate) => candidate.status === "OPEN")!;
+    const units = fo.lineItems.reduce((acc, item) => acc + item.remainingQuantity, 0);
+    const { events } = changeOrder(store, SHOP, order.id, { type: "cancelFulfillmentOrder", fulfillmentOrderId: fo.id });
+    expectWebhooks(events, order, ["fulfillment_orders/cancelled", "orders/updated"]);
+    const replacement = (events[0]!.payload as Json).replacement_fulfillment_order;
+    expect((events[0]!.payload as Json).fulfillment_order).toEqual({ id: fo.id, status: "cancelled" });
+    const record = order.fulfillmentOrders.find((candidate) => candidate.id === replacement.id)!;
+    expect(record.lineItems.reduce((acc, item) => acc + item.remainingQuantity, 0)).toBe(units);
+    expect(() => changeOrder(store, SHOP, order.id, { type: "cancelFulfillmentOrder", fulfillmentOrderId: fo.id })).toThrow(OrderChangeError);
+    expectConsistent(order);
+  });
+
+  it("takes a requested return through approve, close and reopen, and declines another", () => {
+    const { store, pick } = setup();
+    const shipped = (o: OrderRecord) => !o.cancelledAt && o.returns.length === 0 && o.refunds.length === 0 && o.fulfillments.some((f) => f.status === "SUCCESS");
+    const order = pick(shipped);
+    const item = order.fulfillments.find((f) => f.status === "SUCCESS")!.fulfillmentLineItems[0]!;
+    const requested = changeOrder(store, SHOP, order.id, { type: "requestReturn", lines: [{ fulfillmentLineItemId: item.id, quantity: 1 }] });
+    expectWebhooks(requested.events, order, ["returns/request", "orders/updated"]);
+    const ret = order.returns.at(-1)!;
+    expect(ret).toMatchObject({ status: "REQUESTED", requestApprovedAt: null });
+    expect(order.returnStatus).toBe("RETURN_REQUESTED");
+    expect(() => changeOrder(store, SHOP, order.id, { type: "closeReturn", returnId: ret.id })).toThrow(/requested; it must be open/);
+    for (const [type, status, topic, returnStatus] of [
+      ["approveReturn", "OPEN", "returns/approve", "IN_PROGRESS"],
+      ["closeReturn", "CLOSED", "returns/close", "RETURNED"],
+      ["reopenReturn", "OPEN", "returns/reopen", "IN_PROGRESS"],
+    ] as const) {
+      const { events } = changeOrder(store, SHOP, order.id, { type, returnId: ret.id });
+      expectWebhooks(events, order, [topic, "orders/updated"]);
+      expect(ret.status).toBe(status);
+      expect(order.returnStatus).toBe(returnStatus);
+      expectConsistent(order);
+    }
+    expect(ret.closedAt).toBeNull();
+    expect(changeOrder(store, SHOP, order.id, { type: "closeReturn", returnId: ret.id }).events[0]!.payload).toEqual({ id: Number(ret.id.split("/").pop()), admin_graphql_api_id: ret.id, order_id: Number(order.legacyResourceId), status: "closed" });
+
+    const other = pick((o) => o !== order && shipped(o));
+    const otherItem = other.fulfillments.find((f) => f.status === "SUCCESS")!.fulfillmentLineItems[0]!;
+    changeOrder(store, SHOP, other.id, { type: "requestReturn", lines: [{ fulfillmentLineItemId: otherItem.id, quantity: 1 }] });
+    const declined = changeOrder(store, SHOP, other.id, { type: "declineReturn", returnId: other.returns.at(-1)!.id, reason: "FINAL_SALE", note: "Final sale item" });
+    expectWebhooks(declined.events, other, ["returns/decline", "orders/updated"]);
+    expect((declined.events[0]!.payload as Json).decline).toEqual({ reason: "final_sale", note: "Final sale item" });
+    // A declined return no longer holds its units: they can be returned again.
+    expect(() => changeOrder(store, SHOP, other.id, { type: "createReturn", lines: [{ fulfillmentLineItemId: otherItem.id, quantity: 1 }] })).not.toThrow();
+    expectConsistent(other);
+  });
+
+  it("keeps every identity through random sequences of all the changes", () => {
+    const { store } = setup(300);
+    const locations = store.requireShop(SHOP).locations;
+    const changesFor = (order: OrderRecord, i: number): OrderChange[] => {
+      const line = order.lineItems[i % order.lineItems.length]!;
+      const fo = order.fulfillmentOrders[0];
+      const shippedItem = order.fulfillments.flatMap((f) => f.fulfillmentLineItems)[0];
+      const ret = order.returns.at(-1);
+      return [
+        { type: "editQuantity", lineItemId: line.id, quantity: Math.max(0, line.currentQuantity - 1) },
+        { type: "holdFulfillmentOrder" },
+        { type: "releaseHold" },
+        { type: "moveFulfillmentOrder", locationId: locations[(i % (locations.length - 1)) + 1]!.id },
+        { type: "cancelFulfillmentOrder", ...(fo ? { fulfillmentOrderId: fo.id } : {}) },
+        { type: "markPaid" },
+        { type: "fulfill" },
+        { type: "refund", amount: "1.00" },
+        { type: "cancel" },
+        ...(shippedItem ? [{ type: "requestReturn", lines: [{ fulfillmentLineItemId: shippedItem.id, quantity: 1 }] } as OrderChange] : []),
+        ...(ret ? (["approveReturn", "closeReturn", "reopenReturn", "declineReturn"] as const).map((type) => ({ type, returnId: ret.id }) as OrderChange) : []),
+      ];
+    };
+    let applied = 0;
+    store.orders(SHOP).forEach((order, i) => {
+      for (let step = 0; step < 6; step++) {
+        const options = changesFor(order, i + step);
+        const change = options[(i * 7 + step * 5) % options.length]!;
+        const stamp = order.updatedAt;
+        try {
+          changeOrder(store, SHOP, order.id, change);
+          applied++;
+        } catch (error) {
+          if (!(error instanceof OrderChangeError)) throw error;
+          expect(order.updatedAt).toBe(stamp);
+        }
+        expect(orderInvariantViolations(order), `${change.type} on ${order.name}`).toEqual([]);
+      }
+    });
+    expect(applied).toBeGreaterThan(400);
   });
 });
 

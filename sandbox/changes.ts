@@ -12,12 +12,20 @@
  *   cancel    order_transactions/create (refund or void), refunds/create (when money is
  *             returned), orders/cancelled, orders/updated
  *   refund    order_transactions/create, refunds/create, orders/updated
+ *   editQuantity  orders/edited, orders/updated (orderEditSetQuantity + orderEditCommit)
+ *   holdFulfillmentOrder / releaseHold  fulfillment_orders/placed_on_hold | hold_released, orders/updated
+ *   cancelFulfillmentOrder  fulfillment_orders/cancelled (with its open replacement), orders/updated
+ *   moveFulfillmentOrder  fulfillment_orders/moved, orders/updated
+ *   requestReturn / approveReturn / declineReturn / closeReturn / reopenReturn
+ *             returns/request | approve | decline | close | reopen, orders/updated
  *   createOrder  orders/create, order_transactions/create (per transaction), orders/paid (when
  *             placed paid)
+ * Shop- and customer-level events (customers/*, app/*, the compliance topics) are in shop-events.ts.
  */
 import { CARRIERS, COUNTRIES } from "./store/catalog";
 import {
   CANCEL_TEXT,
+  HOLD_TEXT,
   ORDER_ARCHETYPES,
   STAFF,
   displayMoney,
@@ -32,6 +40,8 @@ import { Random, hashString } from "./store/random";
 import type { OrderEventInput, SandboxStore, StoreEvent } from "./store/store";
 import type {
   BasicEventRecord,
+  FulfillmentHoldReason,
+  FulfillmentHoldRecord,
   FulfillmentLineItemRecord,
   FulfillmentOrderRecord,
   FulfillmentRecord,
@@ -50,10 +60,25 @@ import type {
   Ref,
   RefundShippingLineRecord,
   ReturnLineItemRecord,
+  ReturnDeclineRecord,
   ReturnReason,
   ReturnRecord,
+  ReturnStatus,
 } from "./store/types";
-import { fulfillmentPayload, orderPayload, refundPayload, returnPayload, transactionPayload } from "./webhook-payloads";
+import {
+  fulfillmentOrderCancelledPayload,
+  fulfillmentOrderHoldPayload,
+  fulfillmentOrderMovedPayload,
+  fulfillmentOrderRef,
+  fulfillmentPayload,
+  orderEditPayload,
+  orderPayload,
+  refundPayload,
+  returnDeclinePayload,
+  returnPayload,
+  returnStatusPayload,
+  transactionPayload,
+} from "./webhook-payloads";
 
 export type OrderChange =
   | { type: "addTag"; tag: string }
@@ -83,7 +108,27 @@ export type OrderChange =
       /** Decimal amount in the shop currency, e.g. "12.50"; defaults to everything paid and not yet refunded. */
       amount?: string;
       note?: string;
-    };
+    }
+  /**
+   * An order edit that lowers a line's quantity (orderEditBegin, orderEditSetQuantity,
+   * orderEditCommit). Only unfulfilled units can go, and (a modelling choice) only on orders
+   * nothing was paid or authorized for, so no refund is owed.
+   */
+  | { type: "editQuantity"; lineItemId: string | number; quantity: number; staffNote?: string; notifyCustomer?: boolean }
+  /** fulfillmentOrderHold; the first open fulfillment order by default. */
+  | { type: "holdFulfillmentOrder"; fulfillmentOrderId?: string; reason?: FulfillmentHoldReason; reasonNotes?: string }
+  /** fulfillmentOrderReleaseHold: releases every hold; the first held fulfillment order by default. */
+  | { type: "releaseHold"; fulfillmentOrderId?: string }
+  /** fulfillmentOrderCancel of an open, unsubmitted fulfillment order: an open replacement takes its items. */
+  | { type: "cancelFulfillmentOrder"; fulfillmentOrderId?: string }
+  /** fulfillmentOrderMove to another of the shop's locations. */
+  | { type: "moveFulfillmentOrder"; fulfillmentOrderId?: string; locationId: string }
+  /** returnRequest: a REQUESTED return (the customer asked; the merchant approves or declines). */
+  | { type: "requestReturn"; lines: ReturnLineInput[] }
+  | { type: "approveReturn"; returnId: string }
+  | { type: "declineReturn"; returnId: string; reason?: ReturnDeclineRecord["reason"]; note?: string | null }
+  | { type: "closeReturn"; returnId: string }
+  | { type: "reopenReturn"; returnId: string };
 
 export type OrderChangeType = OrderChange["type"];
 
@@ -180,6 +225,30 @@ export function changeOrder(store: SandboxStore, domain: string, orderId: string
       break;
     case "refund":
       topics = writer.refund(change.amount, typeof change.note === "string" ? change.note : null);
+      break;
+    case "editQuantity":
+      topics = writer.editQuantity(change);
+      break;
+    case "holdFulfillmentOrder":
+      topics = writer.holdFulfillmentOrder(change);
+      break;
+    case "releaseHold":
+      topics = writer.releaseHold(change.fulfillmentOrderId);
+      break;
+    case "cancelFulfillmentOrder":
+      topics = writer.cancelFulfillmentOrder(change.fulfillmentOrderId);
+      break;
+    case "moveFulfillmentOrder":
+      topics = writer.moveFulfillmentOrder(change);
+      break;
+    case "requestReturn":
+      topics = writer.createReturn(change.lines, "REQUESTED");
+      break;
+    case "approveReturn":
+    case "declineReturn":
+    case "closeReturn":
+    case "reopenReturn":
+      topics = writer.returnTransition(change);
       break;
     default:
       throw new OrderChangeError("INVALID", `Unknown change type ${JSON.stringify((change as { type?: unknown } | undefined)?.type)}`);
@@ -332,11 +401,30 @@ function setAmount(bag: MoneyBag, amount: number): void {
   bag.presentmentMoney = fresh.presentmentMoney;
 }
 
+/** Units an order edit removed from a line (they come first in unit order: edits precede refunds). */
+const editRemoved = (line: LineItemRecord) => line.__editRemovedQuantity ?? 0;
+
+/**
+ * What order edits took off the order (the removed units' share of their line after discounts,
+ * and of its tax), in minor units. Edits happen only before anything is paid (editQuantity), so
+ * the removed units are each line's first units: `unitsShare(..., 0, removed)`.
+ */
+export function editRemovedValue(order: OrderRecord): number {
+  let value = 0;
+  for (const line of order.lineItems) {
+    const removed = editRemoved(line);
+    if (removed === 0) continue;
+    const money = lineMoney(line);
+    value += unitsShare(money.afterAll, money.quantity, 0, removed) + unitsShare(money.tax, money.quantity, 0, removed);
+  }
+  return value;
+}
+
 /**
  * Re-derives every order-level amount, quantity and financial flag from the order's parts
- * (lines, refunds, transactions), with the generator's formulas: current amounts are the
- * originals minus what refunds took back (all zero once cancelled), received is the sum of
- * successful sales and captures, outstanding is current total minus net payment.
+ * (lines, edits, refunds, transactions), with the generator's formulas: current amounts are the
+ * originals minus what edits removed and refunds took back (all zero once cancelled), received
+ * is the sum of successful sales and captures, outstanding is current total minus net payment.
  */
 export function recomputeOrderMoney(order: OrderRecord): void {
   const currency = order.currencyCode;
@@ -357,12 +445,13 @@ export function recomputeOrderMoney(order: OrderRecord): void {
   for (const line of order.lineItems) {
     const money = lineMoney(line);
     const units = refundedUnits(order, line.id);
-    const share = (amount: number) => unitsShare(amount, money.quantity, 0, units);
+    const removed = editRemoved(line);
+    const share = (amount: number) => unitsShare(amount, money.quantity, 0, removed + units);
     refundedSubtotal += share(money.afterAll);
     refundedTax += share(money.tax);
     refundedDiscounts += share(money.original) - share(money.afterAll);
     refundedCode += share(money.afterLine - money.afterAll);
-    const current = removedEverything ? 0 : money.quantity - units;
+    const current = removedEverything ? 0 : money.quantity - removed - units;
     line.currentQuantity = current;
     line.refundableQuantity = current;
     line.restockable = current > 0;
@@ -412,7 +501,7 @@ export function recomputeOrderMoney(order: OrderRecord): void {
   order.currentTotalWeight = String(currentGrams);
 
   order.displayFinancialStatus = financialStatus(order, received, refunded, capturable);
-  order.fullyPaid = received >= minor(order.totalPriceSet);
+  order.fullyPaid = received >= minor(order.totalPriceSet) - editRemovedValue(order);
   order.unpaid = received === 0;
   order.capturable = capturable > 0;
   order.refundable = netPayment > 0;
@@ -428,7 +517,7 @@ export function recomputeOrderMoney(order: OrderRecord): void {
 function financialStatus(order: OrderRecord, received: number, refunded: number, capturable: number): OrderDisplayFinancialStatus {
   if (received === 0 && order.transactions.some((t) => t.kind === "VOID" && t.status === "SUCCESS")) return "VOIDED";
   if (refunded > 0) return refunded >= received ? "REFUNDED" : "PARTIALLY_REFUNDED";
-  if (received > 0) return received >= minor(order.totalPriceSet) ? "PAID" : "PARTIALLY_PAID";
+  if (received > 0) return received >= minor(order.totalPriceSet) - editRemovedValue(order) ? "PAID" : "PARTIALLY_PAID";
   if (capturable > 0) return "AUTHORIZED";
   return order.displayFinancialStatus === "EXPIRED" ? "EXPIRED" : "PENDING";
 }
@@ -696,7 +785,8 @@ class OrderWriter {
     return [];
   }
 
-  createReturn(lines: ReturnLineInput[]): Array<string | EventSpec> {
+  /** returnCreate (OPEN, already approved) or returnRequest (REQUESTED). */
+  createReturn(lines: ReturnLineInput[], status: "OPEN" | "REQUESTED" = "OPEN"): Array<string | EventSpec> {
     const order = this.order;
     const at = (index: number, field: string) => ["returnInput", "returnLineItems", String(index), field];
     if (!Array.isArray(lines) || lines.length === 0) throw new OrderChangeError("INVALID", "Return line items can't be blank", ["returnInput", "returnLineItems"]);
@@ -721,8 +811,10 @@ class OrderWriter {
     }
     const units = sum(lines.map((line) => line.quantity));
     const name = `${order.name}-R${order.returns.length + 1}`;
-    this.touch({ action: "return_created", message: `${ACTOR} created return ${name} for ${units} item${units === 1 ? "" : "s"}.`, attributeToUser: true, author: ACTOR });
-    const items: ReturnLineItemRecord[] = lines.map((line) => {
+    const items = `${units} item${units === 1 ? "" : "s"}`;
+    if (status === "OPEN") this.touch({ action: "return_created", message: `${ACTOR} created return ${name} for ${items}.`, attributeToUser: true, author: ACTOR });
+    else this.touch({ action: "return_requested", message: `The customer requested return ${name} for ${items}.` });
+    const returnItems: ReturnLineItemRecord[] = lines.map((line) => {
       const fulfillmentLine = shippedItem(order, line.fulfillmentLineItemId) as FulfillmentLineItemRecord;
       const lineItem = order.lineItems.find((candidate) => candidate.id === fulfillmentLine.lineItem.__ref) as LineItemRecord;
       const money = lineMoney(lineItem);
@@ -749,25 +841,219 @@ class OrderWriter {
       __typename: "Return",
       id: this.newId("Return"),
       name,
-      status: "OPEN",
+      status,
       order: ref(order.id),
-      returnLineItems: items,
+      returnLineItems: returnItems,
       refunds: [],
       transactions: [],
       totalQuantity: units,
       returnShippingFees: [],
       decline: null,
       createdAt: this.at,
-      requestApprovedAt: this.at,
+      requestApprovedAt: status === "OPEN" ? this.at : null,
       closedAt: null,
     };
     order.returns.push(record);
     this.store.index(this.domain, record);
-    for (const item of items) this.store.index(this.domain, item);
-    order.returnStatus = order.returns.some((ret) => ret.status === "REQUESTED") ? "RETURN_REQUESTED" : "IN_PROGRESS";
+    for (const item of returnItems) this.store.index(this.domain, item);
+    recomputeReturnStatus(order);
     // returnCreate makes the return already approved (OPEN): Shopify reports it as returns/approve.
+    return [{ topic: status === "OPEN" ? "returns/approve" : "returns/request", payload: () => returnPayload(record, order) }];
+  }
+
+  /** returnApproveRequest, returnDeclineRequest, returnClose, returnReopen. */
+  returnTransition(change: Extract<OrderChange, { type: "approveReturn" | "declineReturn" | "closeReturn" | "reopenReturn" }>): Array<string | EventSpec> {
+    const order = this.order;
+    const ret = order.returns.find((candidate) => candidate.id === change.returnId);
+    if (!ret) throw new OrderChangeError("NOT_FOUND", "Return does not exist", ["id"]);
+    const rule: Record<typeof change.type, { from: ReturnStatus; to: ReturnStatus; action: string; message: string; topic: string }> = {
+      approveReturn: { from: "REQUESTED", to: "OPEN", action: "return_request_approved", message: `${ACTOR} approved return ${ret.name}.`, topic: "returns/approve" },
+      declineReturn: { from: "REQUESTED", to: "DECLINED", action: "return_request_declined", message: `${ACTOR} declined return ${ret.name}.`, topic: "returns/decline" },
+      closeReturn: { from: "OPEN", to: "CLOSED", action: "return_closed", message: `${ACTOR} closed return ${ret.name}.`, topic: "returns/close" },
+      reopenReturn: { from: "CLOSED", to: "OPEN", action: "return_reopened", message: `${ACTOR} reopened return ${ret.name}.`, topic: "returns/reopen" },
+    };
+    const { from, to, action, message, topic } = rule[change.type];
+    if (ret.status !== from) throw new OrderChangeError("INVALID", `Return ${ret.name} is ${ret.status.toLowerCase()}; it must be ${from.toLowerCase()} to do this`, ["id"]);
+    let decline: ReturnDeclineRecord | null = null;
+    if (change.type === "declineReturn") {
+      const reason = change.reason ?? "OTHER";
+      if (!["FINAL_SALE", "OTHER", "RETURN_PERIOD_ENDED"].includes(reason)) throw new OrderChangeError("INVALID", `Unknown decline reason ${JSON.stringify(reason)}`, ["input", "declineReason"]);
+      if (typeof change.note === "string" && change.note.length > 500) throw new OrderChangeError("INVALID", "Decline note is too long (maximum is 500 characters)", ["input", "declineNote"]);
+      decline = { __typename: "ReturnDecline", reason, note: typeof change.note === "string" ? change.note : null };
+    }
+    this.touch({ action, message, attributeToUser: true, author: ACTOR });
+    ret.status = to;
+    if (decline) ret.decline = decline;
+    if (to === "OPEN" && from === "REQUESTED") ret.requestApprovedAt = this.at;
+    ret.closedAt = to === "CLOSED" ? this.at : to === "OPEN" ? null : ret.closedAt;
+    recomputeReturnStatus(order);
+    const declined = decline;
+    const payload =
+      change.type === "approveReturn" ? () => returnPayload(ret, order) : declined ? () => returnDeclinePayload(ret, order, declined) : () => returnStatusPayload(ret, order);
+    return [{ topic, payload }];
+  }
+
+  editQuantity(change: Extract<OrderChange, { type: "editQuantity" }>): Array<string | EventSpec> | null {
+    const order = this.order;
+    const lineGid = typeof change.lineItemId === "number" || /^\d+$/.test(String(change.lineItemId)) ? toGid("LineItem", change.lineItemId) : String(change.lineItemId);
+    const line = order.lineItems.find((candidate) => candidate.id === lineGid);
+    if (!line) throw new OrderChangeError("NOT_FOUND", "Line item does not exist on this order", ["lineItemId"]);
+    if (order.cancelledAt !== null) throw new OrderChangeError("INVALID", "The order is cancelled and can't be edited");
+    if (!Number.isInteger(change.quantity) || change.quantity < 0) throw new OrderChangeError("INVALID", "Quantity must be a whole number of 0 or more", ["quantity"]);
+    if (change.quantity === line.currentQuantity) return null;
+    if (change.quantity > line.currentQuantity) throw new OrderChangeError("INVALID", "The sandbox's order edits only remove units", ["quantity"]);
+    if (minor(order.totalReceivedSet) > 0 || minor(order.totalCapturableSet) > 0) {
+      throw new OrderChangeError("INVALID", "The sandbox edits only orders nothing was paid or authorized for (no refund would be owed)");
+    }
+    const removed = line.currentQuantity - change.quantity;
+    const open = order.fulfillmentOrders.filter((fo) => fo.status !== "CLOSED" && fo.status !== "CANCELLED");
+    if (removed > remainingUnits({ ...order, fulfillmentOrders: open }, line.id)) throw new OrderChangeError("INVALID", "Only unfulfilled units can be removed", ["quantity"]);
+    const left = order.lineItems.reduce((acc, candidate) => acc + candidate.currentQuantity, 0) - removed;
+    if (left <= 0) throw new OrderChangeError("INVALID", "An order must keep at least one item; cancel it instead");
+    const staffNote = typeof change.staffNote === "string" ? change.staffNote.slice(0, 255) : "";
+    const editId = this.store.nextLegacyId(this.domain, "OrderEdit");
+    this.touch({ action: "order_edited", message: `${ACTOR} edited this order: removed ${removed} × ${line.title}.`, attributeToUser: true, author: ACTOR });
+    line.__editRemovedQuantity = editRemoved(line) + removed;
+    let toTake = removed;
+    for (const fo of open) {
+      for (const item of fo.lineItems) {
+        if (item.lineItem.__ref !== line.id || toTake === 0) continue;
+        const take = Math.min(item.remainingQuantity, toTake);
+        item.remainingQuantity -= take;
+        item.totalQuantity -= take;
+        toTake -= take;
+      }
+      if (fo.lineItems.every((item) => item.remainingQuantity === 0) && fo.fulfillments.length === 0) {
+        fo.status = "CLOSED";
+        fo.fulfillmentHolds = [];
+        fo.supportedActions = supportedActions(fo.status, fo.requestStatus);
+      }
+      fo.updatedAt = this.at;
+    }
+    order.edited = true;
+    recomputeOrderMoney(order);
+    recomputeOrderFulfillment(order);
     const shop = this.store.requireShop(this.domain).shop;
-    return [{ topic: "returns/approve", payload: () => returnPayload(record, order, shop) }];
+    const edit = { id: editId, createdAt: this.at, committedAt: this.at, notifyCustomer: change.notifyCustomer === true, staffNote, additions: [], removals: [{ lineItemId: line.id, delta: removed }] };
+    return [{ topic: "orders/edited", payload: () => orderEditPayload(edit, order, shop) }];
+  }
+
+  /** The fulfillment order a change names, or the first one that allows `action`. */
+  private fulfillmentOrder(id: string | undefined, action: FulfillmentOrderRecord["supportedActions"][number]["action"], what: string): FulfillmentOrderRecord {
+    const order = this.order;
+    if (id !== undefined) {
+      const fo = order.fulfillmentOrders.find((candidate) => candidate.id === id);
+      if (!fo) throw new OrderChangeError("NOT_FOUND", "Fulfillment order does not exist", ["id"]);
+      if (!fo.supportedActions.some((supported) => supported.action === action)) {
+        throw new OrderChangeError("INVALID", `The fulfillment order is ${fo.status.toLowerCase()} and can't be ${what}`, ["id"]);
+      }
+      return fo;
+    }
+    const fo = order.fulfillmentOrders.find((candidate) => candidate.supportedActions.some((supported) => supported.action === action));
+    if (!fo) throw new OrderChangeError("INVALID", `The order has no fulfillment order that can be ${what}`);
+    return fo;
+  }
+
+  holdFulfillmentOrder(change: Extract<OrderChange, { type: "holdFulfillmentOrder" }>): Array<string | EventSpec> {
+    const reason = change.reason ?? "OTHER";
+    if (!(reason in HOLD_TEXT)) throw new OrderChangeError("INVALID", `Unknown hold reason ${JSON.stringify(reason)}`, ["fulfillmentHold", "reason"]);
+    const reasonNotes = typeof change.reasonNotes === "string" && change.reasonNotes.trim() !== "" ? change.reasonNotes.trim() : null;
+    if (reasonNotes && reasonNotes.length > 256) throw new OrderChangeError("INVALID", "Reason notes is too long (maximum is 256 characters)", ["fulfillmentHold", "reasonNotes"]);
+    const fo = this.fulfillmentOrder(change.fulfillmentOrderId, "HOLD", "put on hold");
+    this.touch({ action: "fulfillment_order_hold", message: `${ACTOR} placed fulfillment order on hold: ${HOLD_TEXT[reason]}.`, attributeToUser: true, author: ACTOR, criticalAlert: reason === "HIGH_RISK_OF_FRAUD" });
+    const hold: FulfillmentHoldRecord = {
+      __typename: "FulfillmentHold",
+      id: this.newId("FulfillmentHold"),
+      reason,
+      reasonNotes,
+      displayReason: HOLD_TEXT[reason],
+      handle: null,
+      heldByRequestingApp: false,
+    };
+    fo.fulfillmentHolds = [...fo.fulfillmentHolds, hold];
+    fo.status = "ON_HOLD";
+    fo.supportedActions = supportedActions(fo.status, fo.requestStatus);
+    fo.updatedAt = this.at;
+    recomputeOrderFulfillment(this.order);
+    return [{ topic: "fulfillment_orders/placed_on_hold", payload: () => fulfillmentOrderHoldPayload(fo, hold) }];
+  }
+
+  releaseHold(fulfillmentOrderId: string | undefined): Array<string | EventSpec> {
+    const fo = this.fulfillmentOrder(fulfillmentOrderId, "RELEASE_HOLD", "released");
+    this.touch({ action: "fulfillment_order_hold_released", message: `${ACTOR} released the hold on a fulfillment order.`, attributeToUser: true, author: ACTOR });
+    fo.fulfillmentHolds = [];
+    fo.status = fo.fulfillments.length > 0 ? "IN_PROGRESS" : "OPEN";
+    fo.supportedActions = supportedActions(fo.status, fo.requestStatus);
+    fo.updatedAt = this.at;
+    recomputeOrderFulfillment(this.order);
+    return [{ topic: "fulfillment_orders/hold_released", payload: () => ({ fulfillment_order: fulfillmentOrderRef(fo) }) }];
+  }
+
+  cancelFulfillmentOrder(fulfillmentOrderId: string | undefined): Array<string | EventSpec> {
+    const order = this.order;
+    const fo = fulfillmentOrderId === undefined ? order.fulfillmentOrders.find((candidate) => cancellable(candidate)) : order.fulfillmentOrders.find((candidate) => candidate.id === fulfillmentOrderId);
+    if (!fo && fulfillmentOrderId !== undefined) throw new OrderChangeError("NOT_FOUND", "Fulfillment order does not exist", ["id"]);
+    if (!fo || !cancellable(fo)) throw new OrderChangeError("INVALID", "Only an open fulfillment order with nothing fulfilled or requested can be cancelled", ["id"]);
+    this.touch({ action: "fulfillment_order_cancelled", message: `${ACTOR} cancelled a fulfillment order at ${fo.assignedLocation.name}.`, attributeToUser: true, author: ACTOR });
+    const replacement = this.splitOff(fo, fo.assignedLocation, "OPEN");
+    fo.status = "CANCELLED";
+    fo.supportedActions = supportedActions(fo.status, fo.requestStatus);
+    recomputeOrderFulfillment(order);
+    return [{ topic: "fulfillment_orders/cancelled", payload: () => fulfillmentOrderCancelledPayload(fo, replacement) }];
+  }
+
+  moveFulfillmentOrder(change: Extract<OrderChange, { type: "moveFulfillmentOrder" }>): Array<string | EventSpec> {
+    const fo = this.fulfillmentOrder(change.fulfillmentOrderId, "MOVE", "moved");
+    const destination = this.store.requireShop(this.domain).locations.find((location) => location.id === change.locationId);
+    if (!destination || !destination.isActive) throw new OrderChangeError("NOT_FOUND", "Location does not exist", ["newLocationId"]);
+    const sourceLocationId = fo.assignedLocation.location?.__ref ?? "";
+    if (sourceLocationId === destination.id) throw new OrderChangeError("INVALID", "The fulfillment order is already assigned to this location", ["newLocationId"]);
+    const units = fo.lineItems.reduce((acc, item) => acc + item.remainingQuantity, 0);
+    this.touch({ action: "fulfillment_order_moved", message: `${ACTOR} moved ${units} item${units === 1 ? "" : "s"} from ${fo.assignedLocation.name} to ${destination.name}.`, attributeToUser: true, author: ACTOR });
+    const requested = fo.lineItems.filter((item) => item.remainingQuantity > 0).map((item) => ({ id: item.id, quantity: item.remainingQuantity }));
+    let moved: FulfillmentOrderRecord;
+    if (fo.fulfillments.length === 0) {
+      // Nothing shipped from it: Shopify moves the fulfillment order itself.
+      fo.assignedLocation = assignedLocationOf(destination);
+      fo.updatedAt = this.at;
+      moved = fo;
+    } else {
+      // What shipped stays with the original, which closes; the rest moves in a new one.
+      moved = this.splitOff(fo, assignedLocationOf(destination), fo.status === "ON_HOLD" ? "ON_HOLD" : "OPEN");
+      moved.fulfillmentHolds = fo.fulfillmentHolds;
+      fo.fulfillmentHolds = [];
+      fo.status = "CLOSED";
+      fo.supportedActions = supportedActions(fo.status, fo.requestStatus);
+    }
+    recomputeOrderFulfillment(this.order);
+    const original = fo;
+    return [{ topic: "fulfillment_orders/moved", payload: () => fulfillmentOrderMovedPayload(original, moved, { sourceLocationId, destinationLocationId: destination.id, lineItems: requested }) }];
+  }
+
+  /** A new fulfillment order taking every unit `fo` still holds (which keeps none). */
+  private splitOff(fo: FulfillmentOrderRecord, location: FulfillmentOrderRecord["assignedLocation"], status: FulfillmentOrderRecord["status"]): FulfillmentOrderRecord {
+    const record: FulfillmentOrderRecord = {
+      ...fo,
+      id: this.newId("FulfillmentOrder"),
+      status,
+      requestStatus: "UNSUBMITTED",
+      assignedLocation: location,
+      destination: fo.destination ? { ...fo.destination, id: this.newId("FulfillmentOrderDestination") } : null,
+      fulfillmentHolds: [],
+      fulfillments: [],
+      lineItems: fo.lineItems
+        .filter((item) => item.remainingQuantity > 0)
+        .map((item) => ({ ...item, id: this.newId("FulfillmentOrderLineItem"), totalQuantity: item.remainingQuantity, remainingQuantity: item.remainingQuantity })),
+      supportedActions: supportedActions(status, "UNSUBMITTED"),
+      createdAt: this.at,
+      updatedAt: this.at,
+    };
+    for (const item of fo.lineItems) item.remainingQuantity = 0;
+    fo.updatedAt = this.at;
+    this.order.fulfillmentOrders.push(record);
+    this.store.index(this.domain, record);
+    for (const item of record.lineItems) this.store.index(this.domain, item);
+    return record;
   }
 
   markPaid(): string[] {
@@ -984,7 +1270,8 @@ class OrderWriter {
     let itemsValue = 0;
     for (const line of order.lineItems) {
       const money = lineMoney(line);
-      const before = refundedUnits(order, line.id);
+      // Units an edit removed were never charged: they sit before the refunded ones.
+      const before = editRemoved(line) + refundedUnits(order, line.id);
       const units = money.quantity - before;
       if (units <= 0) continue;
       const subtotal = unitsShare(money.afterAll, money.quantity, before, units);
@@ -1116,6 +1403,38 @@ class OrderWriter {
     this.order.refunds.push(refund);
     this.store.index(this.domain, refund);
   }
+}
+
+/** fulfillmentOrderCancel here: open (not held or in progress), nothing requested of a service. */
+function cancellable(fo: FulfillmentOrderRecord): boolean {
+  return fo.status === "OPEN" && fo.requestStatus === "UNSUBMITTED" && fo.fulfillments.length === 0;
+}
+
+function assignedLocationOf(location: LocationRecord): FulfillmentOrderRecord["assignedLocation"] {
+  return {
+    __typename: "FulfillmentOrderAssignedLocation",
+    name: location.name,
+    address1: location.address.address1,
+    address2: location.address.address2,
+    city: location.address.city,
+    countryCode: location.address.countryCode ?? "DE",
+    phone: location.address.phone,
+    province: location.address.province,
+    zip: location.address.zip,
+    location: ref(location.id),
+  };
+}
+
+/** The order's `returnStatus` from its returns, as the generator derives it. */
+function recomputeReturnStatus(order: OrderRecord): void {
+  const statuses = order.returns.map((ret) => ret.status);
+  order.returnStatus = statuses.includes("REQUESTED")
+    ? "RETURN_REQUESTED"
+    : statuses.includes("OPEN")
+      ? "IN_PROGRESS"
+      : statuses.includes("CLOSED")
+        ? "RETURNED"
+        : "NO_RETURN";
 }
 
 const MANUAL = { gateway: "manual", formatted: "Manual", manual: true } as const;

@@ -9,13 +9,14 @@
  *   POST /_sandbox/webhooks                          deliver a signed webhook to the app
  *   POST /_sandbox/orders/:id/change  {change}       change an order; the webhooks go out
  *   POST /_sandbox/orders             {archetype?}   place a new order (orders/create)
+ *   POST /_sandbox/events             {event}        a customer or app event (customers/*, app/*, compliance)
  *   GET  /_sandbox/webhooks                          the automatic deliveries so far
  * The app reaches it only through a fetch redirect installed by the sandbox launcher or the
  * test setup (sandbox/fetch-redirect.ts): app code is the production code, unchanged.
  *
  * Webhooks go out on their own like Shopify's: when a bulk operation finishes
  * (bulk_operations/finish) and when the store publishes an event (the change API in
- * sandbox/changes.ts). Each is recorded in `deliveries`; topics the app's shopify.app.toml does
+ * sandbox/changes.ts, the shop events in sandbox/shop-events.ts). Each is recorded in `deliveries`; topics the app's shopify.app.toml does
  * not subscribe to are recorded as skipped, and `webhooks: false` records without sending.
  */
 import { randomUUID } from "node:crypto";
@@ -31,10 +32,11 @@ import { createAdminApi } from "./graphql/admin-api";
 import type { BulkOptions } from "./graphql/bulk";
 import { ADMIN_API_VERSION } from "./graphql/schema";
 import { signSessionToken, verifyJwt } from "./session-token";
+import { shopEvent, type ShopEvent } from "./shop-events";
 import { normalizeDomain, type SandboxStore } from "./store/store";
 import type { OrderRecord } from "./store/types";
 import { bulkOperationFinishPayload } from "./webhook-payloads";
-import { deliverWebhook, readWebhookSubscriptions, type WebhookDelivery } from "./webhooks";
+import { deliverWebhook, readWebhookSubscriptions, type WebhookDelivery, type WebhookHeaderStyle } from "./webhooks";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(here, "..");
@@ -55,6 +57,8 @@ export interface SandboxServerOptions {
   offlineTokenTtl?: number;
   /** Send webhooks on their own (bulk operations finishing, order changes); default true. */
   webhooks?: boolean;
+  /** How automatic webhooks spell their headers: `X-Shopify-Topic` (default) or Shopify's newer `shopify-topic`. */
+  webhookHeaderStyle?: WebhookHeaderStyle;
   /** Called with every automatic webhook once it was sent, skipped or refused. */
   onWebhook?: (record: WebhookRecord) => void;
   /** The app config whose [[webhooks.subscriptions]] route deliveries; the repo's shopify.app.toml by default. */
@@ -110,6 +114,8 @@ export interface SandboxServer {
   changeOrder(shop: string, orderId: string | number, change: OrderChange): Promise<{ order: OrderRecord; webhooks: WebhookRecord[] }>;
   /** Places a new order and resolves once orders/create (and orders/paid) were delivered. */
   createOrder(shop: string, options?: CreateOrderOptions): Promise<{ order: OrderRecord; webhooks: WebhookRecord[] }>;
+  /** A customer, app or compliance event (sandbox/shop-events.ts); resolves once its webhook was delivered. */
+  shopEvent(shop: string, event: ShopEvent): Promise<{ webhooks: WebhookRecord[] }>;
   /** Runs bulk operations still CREATED (`bulk.manual`), waits for all, and for their finish webhooks. */
   completeBulkOperations(): Promise<void>;
   close(): Promise<void>;
@@ -171,7 +177,7 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
       else if (!record.url) record.status = "skipped";
       else {
         try {
-          const delivery = { topic, shop, payload, webhookId: record.webhookId, eventId: record.eventId, triggeredAt: record.triggeredAt };
+          const delivery = { topic, shop, payload, webhookId: record.webhookId, eventId: record.eventId, triggeredAt: record.triggeredAt, headerStyle: options.webhookHeaderStyle };
           record.response = await deliverWebhook(record.url, delivery, options.apiSecret);
           record.status = record.response.status >= 200 && record.response.status < 300 ? "delivered" : "failed";
         } catch (error) {
@@ -205,22 +211,27 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
   });
 
   /** Runs a change and waits for the webhooks it caused. */
-  const withWebhooks = async (apply: () => OrderChangeResult) => {
+  const withWebhooks = async <T>(apply: () => T): Promise<{ result: T; webhooks: WebhookRecord[] }> => {
     const records: WebhookRecord[] = [];
     capturing = records;
-    let result: OrderChangeResult;
+    let result: T;
     try {
       result = apply();
     } finally {
       capturing = null;
     }
     await Promise.all(records.map((record) => sent.get(record)));
-    return { order: result.order, webhooks: records };
+    return { result, webhooks: records };
+  };
+  const orderChangeDelivered = async (apply: () => OrderChangeResult) => {
+    const { result, webhooks } = await withWebhooks(apply);
+    return { order: result.order, webhooks };
   };
   const changeOrderAndDeliver = (shop: string, orderId: string | number, change: OrderChange) =>
-    withWebhooks(() => changeOrder(store, normalizeDomain(shop), orderId, change));
+    orderChangeDelivered(() => changeOrder(store, normalizeDomain(shop), orderId, change));
   const createOrderAndDeliver = (shop: string, createOptions: CreateOrderOptions = {}) =>
-    withWebhooks(() => createOrder(store, normalizeDomain(shop), createOptions));
+    orderChangeDelivered(() => createOrder(store, normalizeDomain(shop), createOptions));
+  const shopEventAndDeliver = async (shop: string, event: ShopEvent) => ({ webhooks: (await withWebhooks(() => shopEvent(store, normalizeDomain(shop), event))).webhooks });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://sandbox.local");
@@ -300,6 +311,19 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
       if (!body || !shop) return json(res, 400, { error: body ? shopError() : "body must be a JSON object" });
       const archetype = body["archetype"] as CreateOrderOptions["archetype"];
       return respondToChange(res, 201, () => createOrderAndDeliver(shop, archetype ? { archetype } : {}));
+    }
+
+    if (path === "/_sandbox/events" && req.method === "POST") {
+      const body = parseJsonObject(await readBody(req));
+      const shop = pickShop(body?.["shop"] ?? url.searchParams.get("shop"));
+      if (!body || !shop) return json(res, 400, { error: body ? shopError() : "body must be a JSON object" });
+      try {
+        const { webhooks } = await shopEventAndDeliver(shop, (body["event"] ?? body) as ShopEvent);
+        return json(res, 200, { webhooks: webhooks.map(describeDelivery) });
+      } catch (error) {
+        if (error instanceof OrderChangeError) return json(res, error.code === "NOT_FOUND" ? 404 : 422, { error: error.message });
+        throw error;
+      }
     }
 
     if (path === "/_sandbox/health") return json(res, 200, { ok: true, shops: options.store.listShops().map((shop) => shop.myshopifyDomain) });
@@ -462,6 +486,7 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
     webhooksIdle,
     changeOrder: changeOrderAndDeliver,
     createOrder: createOrderAndDeliver,
+    shopEvent: shopEventAndDeliver,
     completeBulkOperations: async () => {
       await adminApi.bulk.runPending();
       await webhooksIdle();

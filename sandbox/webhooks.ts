@@ -1,7 +1,10 @@
 /**
  * Webhook deliveries exactly as Shopify makes them: the raw JSON body, its HMAC-SHA256 with
- * the app secret (base64), and the X-Shopify-* headers. Destinations come from the app's own
- * shopify.app.toml, so the sandbox exercises the subscriptions the app really declares.
+ * the app secret (base64), and the delivery headers. Shopify names them `X-Shopify-Topic`,
+ * `X-Shopify-Hmac-Sha256`, ... and newer deliveries lowercase them without the `X-` prefix
+ * (`shopify-topic`, `shopify-hmac-sha256`, ...); `headerStyle` picks the form. Destinations
+ * come from the app's own shopify.app.toml, so the sandbox exercises the subscriptions the app
+ * really declares.
  */
 import { createHmac, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -15,23 +18,31 @@ export interface WebhookDelivery {
   eventId?: string;
   triggeredAt?: string;
   apiVersion?: string;
+  /** "x-shopify" (default): `X-Shopify-Topic`...; "shopify": `shopify-topic`... */
+  headerStyle?: WebhookHeaderStyle;
 }
+
+export type WebhookHeaderStyle = "x-shopify" | "shopify";
 
 export function signWebhookBody(body: string, secret: string): string {
   return createHmac("sha256", secret).update(body, "utf8").digest("base64");
 }
 
 export function webhookHeaders(delivery: WebhookDelivery, body: string, secret: string): Record<string, string> {
-  return {
-    "Content-Type": "application/json",
-    "X-Shopify-Topic": delivery.topic,
-    "X-Shopify-Hmac-Sha256": signWebhookBody(body, secret),
-    "X-Shopify-Shop-Domain": delivery.shop,
-    "X-Shopify-Webhook-Id": delivery.webhookId ?? randomUUID(),
-    "X-Shopify-Event-Id": delivery.eventId ?? randomUUID(),
-    "X-Shopify-Triggered-At": delivery.triggeredAt ?? new Date().toISOString(),
-    "X-Shopify-API-Version": delivery.apiVersion ?? ADMIN_API_VERSION,
+  const values: Record<string, string> = {
+    Topic: delivery.topic,
+    "Hmac-Sha256": signWebhookBody(body, secret),
+    "Shop-Domain": delivery.shop,
+    "Webhook-Id": delivery.webhookId ?? randomUUID(),
+    "Event-Id": delivery.eventId ?? randomUUID(),
+    "Triggered-At": delivery.triggeredAt ?? new Date().toISOString(),
+    "API-Version": delivery.apiVersion ?? ADMIN_API_VERSION,
   };
+  const headers: Record<string, string> = { "Content-Type": "application/json" };
+  for (const [name, value] of Object.entries(values)) {
+    headers[delivery.headerStyle === "shopify" ? `shopify-${name.toLowerCase()}` : `X-Shopify-${name}`] = value;
+  }
+  return headers;
 }
 
 /** Builds the Request Shopify would send (tests hand it straight to a route's action). */

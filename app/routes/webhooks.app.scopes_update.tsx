@@ -1,15 +1,25 @@
-import type { ActionFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { authenticate } from "../shopify.server";
+import { getEnv } from "../env.server";
+import { correlationIdFrom } from "../lib/correlation.server";
+import { guard, parseInput } from "../lib/http.server";
 import { updateScopes } from "../shops/update-scopes.server";
+import { readShopifyWebhook, refuseNonPost } from "../webhooks/read-webhook.server";
 
-const ZScopesUpdate = z.object({ current: z.array(z.string()) });
+const ZScopesUpdate = z.object({ current: z.array(z.string().max(100)).max(200) });
 
-// Subscribed in shopify.app.toml. authenticate.webhook answers 401 itself when the HMAC is bad.
+// Subscribed in shopify.app.toml. The delivery is verified like every webhook (401 forged, 400 unusable).
 export async function action({ request }: ActionFunctionArgs) {
-  const { shop, payload } = await authenticate.webhook(request);
-  const parsed = ZScopesUpdate.safeParse(payload);
-  if (!parsed.success) return new Response("payload.current must be a list of scopes", { status: 400 });
-  await updateScopes({ shop, scopes: parsed.data.current });
-  return new Response(null, { status: 200 });
+  const correlationId = correlationIdFrom(request);
+  return guard(correlationId, async () => {
+    const { shopDomain, payload } = await readShopifyWebhook({ request, secret: getEnv().SHOPIFY_API_SECRET });
+    const { current } = parseInput(ZScopesUpdate, payload, "payload.current must be a list of scopes");
+    await updateScopes({ shop: shopDomain, scopes: current });
+    return new Response(null, { status: 200 });
+  });
+}
+
+/** A GET (or HEAD) is no delivery: answered with the standard error body (400), like every refused delivery. */
+export function loader({ request }: LoaderFunctionArgs) {
+  return refuseNonPost(request);
 }

@@ -17,11 +17,30 @@ import type { AdminClient } from "../shopify/admin-client.server";
 import type { FulfillmentOrderOrderQuery } from "../shopify/admin.generated";
 import { FULFILLMENT_ORDER_ORDER_QUERY } from "../shopify/documents";
 
+/*
+ * Payload shapes, from Shopify's webhook reference (docs/decisions/0012). Each schema reads only
+ * what processing needs and lets every other field through: Shopify adds fields over time.
+ */
 const ZId = z.union([z.number(), z.string()]);
+/** orders/create, updated, cancelled, fulfilled, partially_fulfilled, paid: the whole order. */
 const ZOrderPayload = z.object({ id: ZId, admin_graphql_api_id: z.string().optional() });
+/** order_transactions/create, refunds/create, fulfillments/create and update: a child of the order. */
 const ZOrderIdPayload = z.object({ order_id: ZId });
-const ZReturnPayload = z.object({ order: z.object({ id: ZId, admin_graphql_api_id: z.string().optional() }) });
-const ZFulfillmentOrderPayload = z.object({ fulfillment_order: z.object({ id: z.string() }) });
+/** orders/edited: `{ order_edit: { id, order_id, line_items: { additions, removals }, ... } }`. */
+const ZOrderEditPayload = z.object({ order_edit: z.object({ order_id: ZId }) });
+/**
+ * returns/request, approve, decline carry `order: { id, admin_graphql_api_id }`; returns/close,
+ * reopen and cancel carry only `order_id` (and the return's id and status).
+ */
+const ZReturnPayload = z.union([
+  z.object({ order: z.object({ id: ZId, admin_graphql_api_id: z.string().optional() }) }),
+  z.object({ order_id: ZId }),
+]);
+const ZFulfillmentOrderRef = z.object({ id: z.string() });
+/** fulfillment_orders/placed_on_hold, hold_released, cancelled (and the request topics). */
+const ZFulfillmentOrderPayload = z.object({ fulfillment_order: ZFulfillmentOrderRef });
+/** fulfillment_orders/moved: the original and the moved fulfillment order (the same one when nothing had shipped). */
+const ZFulfillmentOrderMovedPayload = z.object({ original_fulfillment_order: ZFulfillmentOrderRef, moved_fulfillment_order: ZFulfillmentOrderRef });
 const ZCustomerPayload = z.object({ id: ZId, admin_graphql_api_id: z.string().optional() });
 const ZCustomerCompliance = z.object({
   customer: z.object({ id: ZId.nullish(), email: z.string().nullish() }).nullish(),
@@ -88,6 +107,17 @@ async function handle(
     await enqueue("orderIngest", { shopDomain, shopifyId, reason: topic }, { singletonKey: shopifyId, startAfter: INGEST_DEBOUNCE_SECONDS });
     return "processed" as const;
   };
+  // Fulfillment-order payloads name fulfillment orders only: ask Shopify which order they belong
+  // to (the first one it knows; a moved order's original may be gone).
+  const ingestFulfillmentOrderOrder = async (ids: string[]) => {
+    if (!clientFor) throw new AppError("INTERNAL", "no Admin API client for a fulfillment order lookup");
+    const client = await clientFor(shopDomain);
+    for (const id of new Set(ids)) {
+      const data = await client.request<FulfillmentOrderOrderQuery>("FulfillmentOrderOrder", FULFILLMENT_ORDER_ORDER_QUERY, { id }, 2);
+      if (data.fulfillmentOrder) return ingest(data.fulfillmentOrder.orderId);
+    }
+    return "skipped" as const;
+  };
 
   switch (topic) {
     case "orders/create":
@@ -95,11 +125,12 @@ async function handle(
     case "orders/cancelled":
     case "orders/fulfilled":
     case "orders/partially_fulfilled":
-    case "orders/paid":
-    case "orders/edited": {
+    case "orders/paid": {
       const order = parse(ZOrderPayload, payload, topic);
       return ingest(order.admin_graphql_api_id ?? orderGid(order.id));
     }
+    case "orders/edited":
+      return ingest(orderGid(parse(ZOrderEditPayload, payload, topic).order_edit.order_id));
     case "order_transactions/create":
     case "refunds/create":
     case "fulfillments/create":
@@ -110,22 +141,18 @@ async function handle(
     case "returns/decline":
     case "returns/close":
     case "returns/reopen":
-    case "returns/cancel":
-    case "returns/update": {
-      const order = parse(ZReturnPayload, payload, topic).order;
-      return ingest(order.admin_graphql_api_id ?? orderGid(order.id));
+    case "returns/cancel": {
+      const ret = parse(ZReturnPayload, payload, topic);
+      return ingest("order" in ret ? (ret.order.admin_graphql_api_id ?? orderGid(ret.order.id)) : orderGid(ret.order_id));
     }
     case "fulfillment_orders/placed_on_hold":
     case "fulfillment_orders/hold_released":
     case "fulfillment_orders/cancelled":
-    case "fulfillment_orders/moved":
-    case "fulfillment_orders/fulfillment_request_accepted": {
-      // These payloads name the fulfillment order only: ask Shopify which order it belongs to.
-      const { id } = parse(ZFulfillmentOrderPayload, payload, topic).fulfillment_order;
-      if (!clientFor) throw new AppError("INTERNAL", "no Admin API client for a fulfillment order lookup");
-      const client = await clientFor(shopDomain);
-      const data = await client.request<FulfillmentOrderOrderQuery>("FulfillmentOrderOrder", FULFILLMENT_ORDER_ORDER_QUERY, { id }, 2);
-      return data.fulfillmentOrder ? ingest(data.fulfillmentOrder.orderId) : "skipped";
+    case "fulfillment_orders/fulfillment_request_accepted":
+      return ingestFulfillmentOrderOrder([parse(ZFulfillmentOrderPayload, payload, topic).fulfillment_order.id]);
+    case "fulfillment_orders/moved": {
+      const moved = parse(ZFulfillmentOrderMovedPayload, payload, topic);
+      return ingestFulfillmentOrderOrder([moved.moved_fulfillment_order.id, moved.original_fulfillment_order.id]);
     }
     case "customers/create":
     case "customers/update": {

@@ -630,7 +630,7 @@ export function archetypeFor(seed: number, index: number): OrderArchetype {
 /** Staff names used as event authors. */
 export const STAFF = ["Mara Vogel", "Tim Hartmann", "Sina Okafor", "Jonas Brandt"];
 
-const HOLD_TEXT: Readonly<Record<FulfillmentHoldReason, string>> = {
+export const HOLD_TEXT: Readonly<Record<FulfillmentHoldReason, string>> = {
   AWAITING_PAYMENT: "Awaiting payment",
   AWAITING_RETURN_ITEMS: "Awaiting return items",
   HIGH_RISK_OF_FRAUD: "High risk of fraud",

@@ -4,7 +4,7 @@
  * counted as refund parts and a cancelled order's current total at zero. Returns the
  * violations as readable strings (empty when the order is consistent).
  */
-import { bagMinor } from "./money";
+import { bagMinor, unitsShare } from "./money";
 import type { MoneyBag, OrderRecord } from "./types";
 
 function sum(values: readonly number[]): number {
@@ -55,36 +55,47 @@ export function orderInvariantViolations(order: OrderRecord): string[] {
   const netPayment = minor(order.netPaymentSet);
   check(netPayment === received - refunded, "netPayment != received - refunded");
 
+  // What order edits removed (sandbox/changes.ts editQuantity): each line's first units.
+  let edited = 0;
+  for (const line of order.lineItems) {
+    const removed = line.__editRemovedQuantity ?? 0;
+    const afterAll = minor(line.__discountedTotalWithCodeDiscountsSet);
+    const lineTax = sum(line.taxLines.map((t) => minor(t.priceSet)));
+    edited += unitsShare(afterAll, line.quantity, 0, removed) + unitsShare(lineTax, line.quantity, 0, removed);
+  }
+  /** The order's value after edits; `total` when it was never edited. */
+  const value = total - edited;
+
   const currentTotal = minor(order.currentTotalPriceSet);
   check(
     minor(order.currentSubtotalPriceSet) + minor(order.currentShippingPriceSet) + minor(order.currentTotalTaxSet) === currentTotal,
     "current subtotal + shipping + tax != current total",
   );
   if (order.cancelledAt !== null) check(currentTotal === 0, "a cancelled order has a current total");
-  else check(currentTotal === total - refunded, `current total ${currentTotal} != total - refunded ${total - refunded}`);
+  else check(currentTotal === value - refunded, `current total ${currentTotal} != total - edited - refunded ${value - refunded}`);
   const outstanding = minor(order.totalOutstandingSet);
   check(outstanding === currentTotal - netPayment, "outstanding != current total - net payment");
 
   switch (order.displayFinancialStatus) {
     case "PAID":
-      check(received === total && refunded === 0 && outstanding === 0, "PAID but not received in full");
+      check(received === value && refunded === 0 && outstanding === 0, "PAID but not received in full");
       break;
     case "PARTIALLY_PAID":
-      check(received > 0 && received < total && outstanding === total - received, "PARTIALLY_PAID amounts");
+      check(received > 0 && received < value && outstanding === value - received, "PARTIALLY_PAID amounts");
       break;
     case "AUTHORIZED":
       check(received === 0 && minor(order.totalCapturableSet) === total && order.capturable, "AUTHORIZED amounts");
       break;
     case "PENDING":
     case "EXPIRED":
-      check(received === 0 && outstanding === total, `${order.displayFinancialStatus} amounts`);
+      check(received === 0 && outstanding === value, `${order.displayFinancialStatus} amounts`);
       break;
     case "PARTIALLY_REFUNDED":
       check(refunded > 0 && refunded < received, "PARTIALLY_REFUNDED amounts");
       break;
     case "REFUNDED":
       // Everything paid went back; what is left of the order is what was never paid.
-      check(refunded === received && currentTotal === (order.cancelledAt !== null ? 0 : total - received), "REFUNDED amounts");
+      check(refunded === received && currentTotal === (order.cancelledAt !== null ? 0 : value - received), "REFUNDED amounts");
       break;
     case "VOIDED":
       check(received === 0 && order.transactions.some((t) => t.kind === "VOID" && t.status === "SUCCESS"), "VOIDED without a void");
@@ -100,7 +111,8 @@ export function orderInvariantViolations(order: OrderRecord): string[] {
     check(shipped + line.unfulfilledQuantity + line.nonFulfillableQuantity === line.quantity, `${line.id} shipped + unfulfilled + non-fulfillable != quantity`);
     check(line.nonFulfillableQuantity >= 0 && line.unfulfilledQuantity >= 0, `${line.id} negative quantities`);
     const refundedUnits = sum(order.refunds.flatMap((r) => r.refundLineItems.filter((i) => i.lineItem.__ref === line.id).map((i) => i.quantity)));
-    if (order.cancelledAt === null || order.refunds.length > 0) check(line.currentQuantity === line.quantity - refundedUnits, `${line.id} current quantity`);
+    const removed = line.__editRemovedQuantity ?? 0;
+    if (order.cancelledAt === null || order.refunds.length > 0) check(line.currentQuantity === line.quantity - removed - refundedUnits, `${line.id} current quantity`);
     else check(line.currentQuantity === 0, `${line.id} current quantity of a cancelled order`);
   }
   const remaining = sum(order.fulfillmentOrders.flatMap((fo) => fo.lineItems.map((li) => li.remainingQuantity)));

@@ -403,6 +403,8 @@ export interface LineItemRecord {
   unfulfilledDiscountedTotalSet: MoneyBag;
   /** Answer for `discountedTotalSet(withCodeDiscounts: true)`. */
   __discountedTotalWithCodeDiscountsSet: MoneyBag;
+  /** Units an order edit removed (sandbox/changes.ts `editQuantity`); absent when never edited. */
+  __editRemovedQuantity?: number;
 }
 
 export interface ShippingLineRecord {
@@ -675,6 +677,12 @@ export interface ReturnLineItemRecord {
   totalWeight: WeightRecord | null;
 }
 
+export interface ReturnDeclineRecord {
+  __typename: "ReturnDecline";
+  reason: "FINAL_SALE" | "OTHER" | "RETURN_PERIOD_ENDED";
+  note: string | null;
+}
+
 export interface ReturnRecord {
   __typename: "Return";
   id: Gid;
@@ -686,7 +694,7 @@ export interface ReturnRecord {
   transactions: Ref[];
   totalQuantity: number;
   returnShippingFees: never[];
-  decline: null;
+  decline: ReturnDeclineRecord | null;
   createdAt: DateTimeString;
   requestApprovedAt: DateTimeString | null;
   closedAt: DateTimeString | null;
