@@ -21,6 +21,7 @@ import { ORDER_CONTEXT_QUERY, ORDER_CONTEXT_REQUESTED_COST } from "../shopify/do
 import { offlineClient } from "../shopify/offline-client.server";
 import { createTicket } from "../tickets/create-ticket.server";
 import { REDACTED_MESSAGE } from "../tickets/redact-customer-tickets.server";
+import { lockRedactionKeys, recordRedaction, redactionLockKeys } from "./redaction-record.server";
 import { processDelivery } from "../webhooks/process-delivery.server";
 
 const sandbox = await startTestSandbox();
@@ -241,6 +242,47 @@ describe("customers/redact: what Shopify sends later", () => {
     // The re-fetch of the redacted order was identical to what the redaction left: nothing new written.
     expect(await prisma.orderSnapshot.count({ where: { orderId: target.id } })).toBe(target.snapshotVersion);
     expect(await prisma.order.findFirstOrThrow({ where: { shopId: shop.id, shopifyId: later.id } })).toMatchObject({ email, customerName: name });
+  });
+});
+
+describe("customers/redact while an ingest of their order runs", () => {
+  it("the ingest waits for the redaction in progress and then stores the order without the customer", async () => {
+    const shop = await prisma.shop.findUniqueOrThrow({ where: { domain: SHOP_B } });
+    const db = scopedDb(shop.id);
+    const target = await prisma.order.findFirstOrThrow({ where: { shopId: shop.id, email: { not: null }, customerName: { not: null } } });
+    const client = await offlineClient(SHOP_B);
+    const data = await client.request<OrderContextQuery>("OrderContext", ORDER_CONTEXT_QUERY, { id: target.shopifyId }, ORDER_CONTEXT_REQUESTED_COST);
+    const context = ZOrderContext.parse(data.order);
+    const changed = { ...context, note: "Changed in Shopify meanwhile", updatedAt: new Date(Date.now() + 1000).toISOString() };
+    const subject = { customerShopifyIds: [target.customerShopifyId!], orderShopifyIds: [], emails: [target.email], phones: [] };
+
+    // A redaction that has taken its locks and not yet written its record.
+    const finished: string[] = [];
+    let release!: () => void;
+    let isLocked!: () => void;
+    const locked = new Promise<void>((resolve) => (isLocked = resolve));
+    const redaction = db
+      .$transaction(async (tx) => {
+        await lockRedactionKeys(tx, redactionLockKeys(subject), "exclusive");
+        isLocked();
+        await new Promise<void>((done) => (release = done));
+        await recordRedaction(tx, { ...subject, requestedAt: new Date() });
+      })
+      .then(() => finished.push("redaction"));
+    await locked;
+    const ingest = storeOrderContext({ db, order: changed }).then((result) => {
+      finished.push("ingest");
+      return result;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    release();
+    await redaction;
+    expect((await ingest).outcome).toBe("updated");
+    expect(finished).toEqual(["redaction", "ingest"]);
+    expect(await prisma.order.findUniqueOrThrow({ where: { id: target.id } })).toMatchObject({ email: null, customerName: null });
+    const latest = await prisma.orderSnapshot.findFirstOrThrow({ where: { orderId: target.id }, orderBy: { version: "desc" } });
+    expect(JSON.stringify(latest.content)).not.toContain(target.email!);
+    expect((latest.content as { order: { note: string } }).order.note).toBe("Changed in Shopify meanwhile");
   });
 });
 
