@@ -234,7 +234,8 @@ describe("create_task through the runner", () => {
     const auditBefore = await db().auditLog.count();
     const response = await postAction("tickets", ticketA.id, "create_task", { title: "Preview me", dueAt: "2026-12-24" }, { query: "?preview=1", key: null });
     expect(response.status).toBe(200);
-    expect(response.body.preview).toBe(`Create the task “Preview me” on ticket #${ticketA.number}, unassigned, due 2026-12-24.`);
+    // The preview is audited: the title's length, not its words (they may name a customer).
+    expect(response.body.preview).toBe(`Create a task (title of 10 characters) on ticket #${ticketA.number}, unassigned, due 2026-12-24.`);
     expect(await counts()).toEqual(before);
     expect(await db().auditLog.count()).toBe(auditBefore);
   });
@@ -384,7 +385,7 @@ describe("failures, exceptions and retry", () => {
     expect(done.status).toBe(200);
     expect(await db().actionException.findUniqueOrThrow({ where: { id: exceptionId } })).toMatchObject({ status: "dismissed", dismissedReason: "Customer cancelled the request" });
     const audit = await db().auditLog.findFirstOrThrow({ where: { action: "exception.dismissed", entityId: exceptionId } });
-    expect(audit.after).toEqual({ status: "dismissed", reason: "Customer cancelled the request" });
+    expect(audit.after).toEqual({ status: "dismissed", reasonLength: "Customer cancelled the request".length });
 
     expect((await dismiss(exceptionId, { reason: "Again" })).status).toBe(409);
     expect((await retry(exceptionId)).status).toBe(409);

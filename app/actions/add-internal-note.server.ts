@@ -23,6 +23,8 @@ export const addInternalNoteAction = defineAction<AddInternalNoteInput>({
   input: ZAddInternalNoteInput,
   preconditions: (target) => (target.ticket?.status === "closed" ? "The ticket is closed: open a new ticket instead" : null),
   preview: (target, input) => `Add an internal note (${input.body.length} characters) to ${targetLabel(target)}.`,
+  // Free text about a customer: the audit log (append-only) keeps its length, the thread the words.
+  auditInput: (input) => ({ bodyLength: input.body.length }),
   async execute({ tx, actor, input, target, rootRunId }) {
     const ticketId = target.ticket!.id;
     // One note per lineage: a retry finds the note its first attempt may have written.

@@ -19,6 +19,9 @@ export const addOrderNoteAction = defineAction<AddOrderNoteInput>({
   permission: "actions.add_order_note",
   targets: ["ticket", "order"],
   input: ZAddOrderNoteInput,
+  // Free text that may name the customer: audit rows keep lengths; the note's history is in the
+  // order's snapshot versions, which customers/redact can scrub (the audit log is append-only).
+  auditInput: (input) => ({ noteLength: input.note.length }),
   preview: (target, input) => `Set the note of order ${target.order?.name ?? ""} in Shopify to ${input.note.length} characters${target.order?.snapshot?.order.note ? ", replacing its current note" : ""}.`,
   async perform({ shopify, order, input }) {
     const data = await shopify.request<OrderNoteUpdateMutation>("OrderNoteUpdate", ORDER_NOTE_UPDATE_MUTATION, { input: { id: order.shopifyId, note: input.note } }, 10);
@@ -26,8 +29,8 @@ export const addOrderNoteAction = defineAction<AddOrderNoteInput>({
     return {
       result: { shopify: { orderUpdate: { order: data.orderUpdate?.order ?? null } } },
       summary: `Order note of ${order.name} updated in Shopify`,
-      before: { note: order.snapshot?.order.note ?? null },
-      after: { note: data.orderUpdate?.order?.note ?? input.note },
+      before: { noteLength: order.snapshot?.order.note?.length ?? 0 },
+      after: { noteLength: (data.orderUpdate?.order?.note ?? input.note).length },
     };
   },
 });

@@ -40,6 +40,8 @@ export const cancelOrderAction = defineAction<CancelOrderInput>({
   permission: "actions.cancel_order",
   targets: ["ticket", "order"],
   input: ZCancelOrderInput,
+  // The staff note is free text (it may name the customer): audit rows keep its length.
+  auditInput: ({ staffNote, ...input }) => ({ ...input, staffNoteLength: staffNote?.length ?? 0 }),
   preconditions(target) {
     const snapshot = target.order?.snapshot;
     if (!snapshot) return "This order has not been imported yet: refresh it from Shopify first";

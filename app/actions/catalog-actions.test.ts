@@ -61,7 +61,7 @@ describe("tag_order, add_order_note, lookup_order", () => {
     expect(timeline.map((event) => event.type)).toEqual(["action.attempted", "action.succeeded"]);
   });
 
-  it("replaces the order note and keeps the old one on the audit row", async () => {
+  it("replaces the order note; the audit row keeps the lengths, the snapshots the words", async () => {
     const order = await newPaidOrder();
     await runAction(order.id, "add_order_note", { note: "First call" });
     const response = await runAction(order.id, "add_order_note", { note: "Customer asked to hold the parcel" });
@@ -69,8 +69,11 @@ describe("tag_order, add_order_note, lookup_order", () => {
     expect(sandboxOrder(order.shopifyId).note).toBe("Customer asked to hold the parcel");
     expect((await latestSnapshot(order.id)).order.note).toBe("Customer asked to hold the parcel");
     const audit = await db().auditLog.findFirstOrThrow({ where: { entityId: response.body.run.id, action: "action.succeeded" } });
-    expect(audit.before).toEqual({ note: "First call" });
-    expect(audit.after).toEqual({ note: "Customer asked to hold the parcel" });
+    expect(audit.before).toEqual({ noteLength: "First call".length });
+    expect(audit.after).toEqual({ noteLength: "Customer asked to hold the parcel".length });
+    expect(JSON.stringify(await db().auditLog.findMany({ where: { entityId: response.body.run.id } }))).not.toMatch(/hold the parcel|First call/);
+    const notes = await db().orderSnapshot.findMany({ where: { orderId: order.id }, orderBy: { version: "asc" } });
+    expect(notes.map((snapshot) => (snapshot.content as Json).order.note)).toEqual(expect.arrayContaining(["First call", "Customer asked to hold the parcel"]));
   });
 
   it("looks an order up: a change made in Shopify shows here without waiting for its webhook", async () => {
@@ -354,7 +357,7 @@ describe("process_refund and the store policy", () => {
     const request = await db().approvalRequest.findUniqueOrThrow({ where: { id: approvalId } });
     expect(request).toMatchObject({ status: "approved", decisionNote: "Checked the parcel photos", amount: "12.00" });
     const grantedAudit = await db().auditLog.findFirstOrThrow({ where: { entityId: approvalId, action: "approval.granted" } });
-    expect(grantedAudit).toMatchObject({ before: { status: "pending" }, after: { status: "approved", note: "Checked the parcel photos" } });
+    expect(grantedAudit).toMatchObject({ before: { status: "pending" }, after: { status: "approved", noteLength: "Checked the parcel photos".length } });
     // The refund is the requester's action; the approver is on the attempt's audit row.
     const attempted = await db().auditLog.findFirstOrThrow({ where: { entityId: held.body.run.id, action: "action.attempted" } });
     expect(attempted.actorLabel).toBe("Olivia Owner");

@@ -30,8 +30,11 @@ export const createTaskAction = defineAction<CreateTaskInput>({
   permission: "actions.create_task",
   targets: ["ticket", "order"],
   input: ZCreateTaskInput,
+  // Title and body are free text that names people ("Call Paul Klein back"). The preview goes to
+  // the audit log, which is append-only (customers/redact could not take it back): lengths only.
+  auditInput: ({ title, body, ...input }) => ({ ...input, titleLength: title.length, bodyLength: body?.length ?? 0 }),
   preview: (target, input) =>
-    `Create the task “${input.title}” on ${targetLabel(target)}${input.assigneeId ? ", assigned" : ", unassigned"}${input.dueAt ? `, due ${input.dueAt.toISOString().slice(0, 10)}` : ""}.`,
+    `Create a task (title of ${input.title.length} characters) on ${targetLabel(target)}${input.assigneeId ? ", assigned" : ", unassigned"}${input.dueAt ? `, due ${input.dueAt.toISOString().slice(0, 10)}` : ""}.`,
   async execute({ tx, actor, input, target, rootRunId }) {
     let assigneeLabel: string | null = null;
     if (input.assigneeId) {
@@ -61,6 +64,8 @@ export const createTaskAction = defineAction<CreateTaskInput>({
     return {
       result: { taskId: task.id, title: task.title, assigneeId: task.assigneeId, dueAt: task.dueAt?.toISOString() ?? null },
       summary: `Task “${task.title}” created${assigneeLabel ? ` for ${assigneeLabel}` : ""}`,
+      // What the audit row keeps (not the result, which has the title).
+      after: { taskId: task.id, assigneeId: task.assigneeId, dueAt: task.dueAt?.toISOString() ?? null, titleLength: task.title.length },
     };
   },
 });

@@ -159,7 +159,9 @@ export async function closeHeldRun(
     entityType: "Run",
     entityId: options.runId,
     before: { status: options.from.length === 1 ? options.from[0] : "held" },
-    after: { status: "cancelled", reason: options.reason, message: options.message },
+    // A denial's message is the approver's note, free text that may name the customer: the
+    // audit log (append-only) keeps its length; the run and the approval request keep the words.
+    after: { status: "cancelled", reason: options.reason, ...(options.reason === "denied" ? { messageLength: options.message.length } : { message: options.message }) },
     correlationId: options.correlationId,
   });
   await writeTimeline(

@@ -82,6 +82,8 @@ export const initiateReturnAction = defineAction<InitiateReturnInput>({
   permission: "actions.initiate_return",
   targets: ["ticket", "order"],
   input: ZInitiateReturnInput,
+  // The note is free text (it may name the customer): audit rows keep its length.
+  auditInput: ({ note, ...input }) => ({ ...input, noteLength: note?.length ?? 0 }),
   preconditions(target, input) {
     const snapshot = target.order?.snapshot ?? null;
     if (!snapshot) return "This order has not been imported yet: refresh it from Shopify first";

@@ -48,6 +48,8 @@ export const processRefundAction = defineAction<ProcessRefundInput>({
   permission: "actions.refund",
   targets: ["ticket", "order"],
   input: ZProcessRefundInput,
+  // The note is free text (it may name the customer): audit rows keep its length.
+  auditInput: ({ note, ...input }) => ({ ...input, noteLength: note?.length ?? 0 }),
   preconditions(target, input) {
     const order = target.order;
     if (!order?.snapshot) return "This order has not been imported yet: refresh it from Shopify first";

@@ -36,7 +36,9 @@ async function decide(tx: DbClient, ctx: RequestContext, approvalId: string, sta
     entityType: "ApprovalRequest",
     entityId: approvalId,
     before: { status: "pending" },
-    after: { status, note },
+    // The note is free text (it may name the customer) and stays on the request; the audit log
+    // (append-only) keeps its length.
+    after: { status, noteLength: note?.length ?? 0 },
     correlationId: ctx.correlationId,
   });
 }

@@ -18,6 +18,7 @@ import { loader as auditExportLoader } from "../routes/app.audit.export";
 import { action as changeRoleAction } from "../routes/app.staff.$id.role";
 import { loader as staffLoader } from "../routes/app.staff";
 import { createRun } from "../runs/create-run.server";
+import { recordUninstall } from "../shops/record-uninstall.server";
 import { csvCell } from "./export-audit-csv.server";
 import type { AuditChange } from "./get-audit-entry.server";
 import type { AuditRow } from "./list-audit.server";
@@ -407,8 +408,11 @@ describe("purgeShopData", () => {
     expect(ofA.IdempotencyKey).toBeGreaterThan(0);
     const auditOfB = await prisma.auditLog.findMany({ where: { shopId: shopB }, orderBy: { id: "asc" } });
 
+    // A shop still installed is never purged (shop/redact comes 48 hours after an uninstall).
+    expect(await purgeShopData({ shopDomain: SHOP_B })).toMatchObject({ purged: false, reason: "installed" });
+    await recordUninstall({ shop: SHOP_A });
     const result = await purgeShopData({ shopDomain: SHOP_A });
-    expect(result.deleted).toBeGreaterThanOrEqual(Object.values(ofA).reduce((sum, n) => sum + n, 0) + 1);
+    expect(result.purged && result.deleted).toBeGreaterThanOrEqual(Object.values(ofA).reduce((sum, n) => sum + n, 0) + 1);
 
     expect(Object.values(await countsOf(shopA)).every((n) => n === 0)).toBe(true);
     expect(await prisma.shop.findUnique({ where: { domain: SHOP_A } })).toBeNull();
@@ -422,6 +426,6 @@ describe("purgeShopData", () => {
     // The purge switch was for that transaction only: the log is append-only again.
     await expect(prisma.$executeRawUnsafe(`DELETE FROM "AuditLog" WHERE "shopId" = $1`, shopB)).rejects.toThrow(/append-only/);
     // And purging again is a no-op.
-    expect((await purgeShopData({ shopDomain: SHOP_A })).deleted).toBe(0);
+    expect(await purgeShopData({ shopDomain: SHOP_A })).toEqual({ purged: true, deleted: 0 });
   });
 });

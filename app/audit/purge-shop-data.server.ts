@@ -1,27 +1,32 @@
 import prisma from "../db.server";
 import { TENANT_MODELS } from "../lib/tenancy.server";
 
+export type PurgeShopResult = { purged: true; deleted: number } | { purged: false; reason: "installed"; installedAt: Date };
+
 /**
  * Deletes every row a shop has in our database, audit log included: the one path allowed
  * past the audit log's append-only trigger (it sets oac.audit_purge for this transaction only).
- * Used by shop/redact. Idempotent.
+ * Used by shop/redact. Refuses a shop that is installed (checked under a lock on the shop row,
+ * so a reinstall at the same moment either waits for the purge or wins over it). Idempotent.
  */
-export async function purgeShopData({ shopDomain, keepDeliveryId }: { shopDomain: string; keepDeliveryId?: string }): Promise<{ deleted: number }> {
+export async function purgeShopData({ shopDomain, keepDeliveryId }: { shopDomain: string; keepDeliveryId?: string }): Promise<PurgeShopResult> {
   return prisma.$transaction(async (tx) => {
-    const shop = await tx.shop.findUnique({ where: { domain: shopDomain } });
+    const [shop] = await tx.$queryRaw<Array<{ id: string; uninstalledAt: Date | null; installedAt: Date }>>`
+      SELECT id, "uninstalledAt", "installedAt" FROM "Shop" WHERE domain = ${shopDomain} FOR UPDATE`;
+    if (shop && !shop.uninstalledAt) return { purged: false, reason: "installed", installedAt: shop.installedAt };
     let deleted = await tx.session.deleteMany({ where: { shop: shopDomain } }).then((result) => result.count);
     // Webhook payloads name customers: they go too, except the shop/redact delivery being
     // processed (it holds only the shop's id and domain, and records that the purge happened).
     deleted += await tx.webhookDelivery
       .deleteMany({ where: { shopDomain, ...(keepDeliveryId ? { id: { not: keepDeliveryId } } : {}) } })
       .then((result) => result.count);
-    if (!shop) return { deleted };
+    if (!shop) return { purged: true, deleted };
     await tx.$executeRawUnsafe(`SET LOCAL oac.audit_purge = 'on'`);
     for (const model of TENANT_MODELS) {
       const table = `"${model}"`;
       deleted += await tx.$executeRawUnsafe(`DELETE FROM ${table} WHERE "shopId" = $1`, shop.id);
     }
     await tx.shop.delete({ where: { id: shop.id } });
-    return { deleted: deleted + 1 };
+    return { purged: true, deleted: deleted + 1 };
   });
 }

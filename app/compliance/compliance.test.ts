@@ -4,17 +4,24 @@
  * personal data and keeps the facts, customers/data_request exports what we hold.
  * Two shops each time: the other one is untouched.
  */
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { SHOP_A, SHOP_B, startTestSandbox } from "../../tests/helpers/sandbox";
 import { adminDocumentRequest, call, webhookRequest } from "../../tests/helpers/shopify";
 import prisma from "../db.server";
+import { logger } from "../lib/logger.server";
 import { TENANT_MODELS, scopedDb } from "../lib/tenancy.server";
 import { ingestOrder } from "../orders/ingest-order.server";
+import { ZOrderContext } from "../orders/schema";
+import { storeOrderContext } from "../orders/store-order-context.server";
 import { loader as homeLoader } from "../routes/app._index";
 import { action as webhookAction } from "../routes/webhooks.$";
+import { action as uninstalledAction } from "../routes/webhooks.app.uninstalled";
+import type { OrderContextQuery } from "../shopify/admin.generated";
+import { ORDER_CONTEXT_QUERY, ORDER_CONTEXT_REQUESTED_COST } from "../shopify/documents";
 import { offlineClient } from "../shopify/offline-client.server";
 import { createTicket } from "../tickets/create-ticket.server";
 import { REDACTED_MESSAGE } from "../tickets/redact-customer-tickets.server";
+import { lockRedactionKeys, recordRedaction, redactionLockKeys } from "./redaction-record.server";
 import { processDelivery } from "../webhooks/process-delivery.server";
 
 const sandbox = await startTestSandbox();
@@ -201,7 +208,104 @@ describe("customers/data_request: tickets", () => {
   });
 });
 
+describe("customers/redact: what Shopify sends later", () => {
+  it("stores an order of the customer we never saw without them, but an order placed after the request with its data", async () => {
+    const shop = await prisma.shop.findUniqueOrThrow({ where: { domain: SHOP_A } });
+    const db = scopedDb(shop.id);
+    const target = await prisma.order.findFirstOrThrow({ where: { shopId: shop.id, email: { not: null }, customerName: { not: null } }, orderBy: { shopifyCreatedAt: "asc" } });
+    const [email, name] = [target.email!, target.customerName!];
+    await deliverAndProcess("customers/redact", SHOP_A, { shop_domain: SHOP_A, customer: { id: Number(target.customerShopifyId!.split("/").pop()), email }, orders_to_redact: [] }, "redact-later");
+    expect(await prisma.customerRedaction.findMany({ where: { shopId: shop.id, customerShopifyId: target.customerShopifyId } })).toEqual([
+      expect.objectContaining({ orderShopifyIds: expect.arrayContaining([target.shopifyId]), emailHash: expect.stringMatching(/^[0-9a-f]{64}$/) }),
+    ]);
+    expect(JSON.stringify(await prisma.customerRedaction.findMany({ where: { shopId: shop.id } }))).not.toContain(email);
+
+    // Shopify still returns the customer on their orders.
+    const client = await offlineClient(SHOP_A);
+    const data = await client.request<OrderContextQuery>("OrderContext", ORDER_CONTEXT_QUERY, { id: target.shopifyId }, ORDER_CONTEXT_REQUESTED_COST);
+    const context = ZOrderContext.parse(data.order);
+    expect(context.customer?.displayName).toBe(name);
+    // An order of theirs we had never imported (matched by their customer id)...
+    const unseen = { ...context, id: "gid://shopify/Order/990000000001", name: "#9901" };
+    // ...and one they place after the request: a new relationship, not covered.
+    const later = { ...context, id: "gid://shopify/Order/990000000002", name: "#9902", createdAt: new Date(Date.now() + 3_600_000).toISOString() };
+    for (const order of [context, unseen, later]) await storeOrderContext({ db, order });
+
+    for (const shopifyId of [target.shopifyId, unseen.id]) {
+      const row = await prisma.order.findFirstOrThrow({ where: { shopId: shop.id, shopifyId } });
+      expect(row).toMatchObject({ email: null, customerName: null, customerShopifyId: target.customerShopifyId });
+      const stored = await prisma.orderSnapshot.findMany({ where: { orderId: row.id } });
+      const events = await prisma.orderTimelineEvent.findMany({ where: { orderId: row.id } });
+      expect(JSON.stringify([stored, events])).not.toContain(email);
+      expect(JSON.stringify([stored, events])).not.toContain(name);
+    }
+    // The re-fetch of the redacted order was identical to what the redaction left: nothing new written.
+    expect(await prisma.orderSnapshot.count({ where: { orderId: target.id } })).toBe(target.snapshotVersion);
+    expect(await prisma.order.findFirstOrThrow({ where: { shopId: shop.id, shopifyId: later.id } })).toMatchObject({ email, customerName: name });
+  });
+});
+
+describe("customers/redact while an ingest of their order runs", () => {
+  it("the ingest waits for the redaction in progress and then stores the order without the customer", async () => {
+    const shop = await prisma.shop.findUniqueOrThrow({ where: { domain: SHOP_B } });
+    const db = scopedDb(shop.id);
+    const target = await prisma.order.findFirstOrThrow({ where: { shopId: shop.id, email: { not: null }, customerName: { not: null } } });
+    const client = await offlineClient(SHOP_B);
+    const data = await client.request<OrderContextQuery>("OrderContext", ORDER_CONTEXT_QUERY, { id: target.shopifyId }, ORDER_CONTEXT_REQUESTED_COST);
+    const context = ZOrderContext.parse(data.order);
+    const changed = { ...context, note: "Changed in Shopify meanwhile", updatedAt: new Date(Date.now() + 1000).toISOString() };
+    const subject = { customerShopifyIds: [target.customerShopifyId!], orderShopifyIds: [], emails: [target.email], phones: [] };
+
+    // A redaction that has taken its locks and not yet written its record.
+    const finished: string[] = [];
+    let release!: () => void;
+    let isLocked!: () => void;
+    const locked = new Promise<void>((resolve) => (isLocked = resolve));
+    const redaction = db
+      .$transaction(async (tx) => {
+        await lockRedactionKeys(tx, redactionLockKeys(subject), "exclusive");
+        isLocked();
+        await new Promise<void>((done) => (release = done));
+        await recordRedaction(tx, { ...subject, requestedAt: new Date() });
+      })
+      .then(() => finished.push("redaction"));
+    await locked;
+    const ingest = storeOrderContext({ db, order: changed }).then((result) => {
+      finished.push("ingest");
+      return result;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    release();
+    await redaction;
+    expect((await ingest).outcome).toBe("updated");
+    expect(finished).toEqual(["redaction", "ingest"]);
+    expect(await prisma.order.findUniqueOrThrow({ where: { id: target.id } })).toMatchObject({ email: null, customerName: null });
+    const latest = await prisma.orderSnapshot.findFirstOrThrow({ where: { orderId: target.id }, orderBy: { version: "desc" } });
+    expect(JSON.stringify(latest.content)).not.toContain(target.email!);
+    expect((latest.content as { order: { note: string } }).order.note).toBe("Changed in Shopify meanwhile");
+  });
+});
+
 describe("shop/redact", () => {
+  it("is ignored while the shop is still installed (Shopify sends it 48 hours after an uninstall): nothing is deleted, a warning names no one", async () => {
+    const a = await prisma.shop.findUniqueOrThrow({ where: { domain: SHOP_A } });
+    expect(a.uninstalledAt).toBeNull();
+    const before = await countsFor(a.id);
+    const sessions = await prisma.session.count({ where: { shop: SHOP_A } });
+    const warn = vi.spyOn(logger, "warn");
+
+    expect(await deliverAndProcess("shop/redact", SHOP_A, { shop_id: 1, shop_domain: SHOP_A }, "purge-live")).toBe("skipped");
+
+    expect(await countsFor(a.id)).toEqual(before);
+    expect(await prisma.session.count({ where: { shop: SHOP_A } })).toBe(sessions);
+    expect(await prisma.webhookDelivery.count({ where: { shopDomain: SHOP_A, topic: { not: "shop/redact" } } })).toBeGreaterThan(0);
+    expect(await prisma.webhookDelivery.findFirstOrThrow({ where: { shopDomain: SHOP_A, webhookId: "purge-live" } })).toMatchObject({ status: "skipped" });
+    const warnings = warn.mock.calls.filter(([, message]) => typeof message === "string" && message.includes("shop/redact"));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0][0]).toEqual({ shop: SHOP_A, deliveryId: expect.any(String), installedAt: a.installedAt.toISOString() });
+    warn.mockRestore();
+  });
+
   it("deletes every row of the shop, audit log included, idempotently; the other shop keeps everything", async () => {
     const a = await prisma.shop.findUniqueOrThrow({ where: { domain: SHOP_A } });
     const b = await prisma.shop.findUniqueOrThrow({ where: { domain: SHOP_B } });
@@ -210,6 +314,9 @@ describe("shop/redact", () => {
     expect(before.Order).toBeGreaterThan(0);
     const bBefore = await countsFor(b.id);
 
+    // Uninstalled first, as Shopify does it (shop/redact follows 48 hours later).
+    const uninstall = webhookRequest("/webhooks/app/uninstalled", { topic: "app/uninstalled", shop: SHOP_A, payload: { id: 1, domain: SHOP_A }, webhookId: "uninstall-a" });
+    expect((await call(() => uninstalledAction({ request: uninstall, params: {}, context: {} }))).status).toBe(200);
     for (const id of ["purge-1", "purge-2"]) await deliverAndProcess("shop/redact", SHOP_A, { shop_id: 1, shop_domain: SHOP_A }, id);
 
     expect(Object.values(await countsFor(a.id)).every((count) => count === 0)).toBe(true);

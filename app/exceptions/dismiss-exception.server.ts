@@ -19,7 +19,9 @@ export async function dismissException(ctx: RequestContext, exceptionId: string,
       entityType: "ActionException",
       entityId: exceptionId,
       before: { status: exception.status },
-      after: { status: "dismissed", reason },
+      // The reason is free text (it may name the customer) and stays on the exception; the audit
+      // log (append-only) keeps its length.
+      after: { status: "dismissed", reasonLength: reason.length },
       correlationId: ctx.correlationId,
     });
     return { id: exceptionId, status: "dismissed" as const };

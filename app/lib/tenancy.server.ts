@@ -22,6 +22,7 @@ export const TENANT_MODELS = new Set<string>([
   "OrderTimelineEvent",
   "IngestionState",
   "DataRequest",
+  "CustomerRedaction",
   "TicketCounter",
   "Ticket",
   "TicketMessage",

@@ -327,11 +327,29 @@ export function timelineEvents(order: OrderContext): TimelineEventInput[] {
       dedupeKey: `event:${event.id}`,
       type: EVENT_TYPE[event.action] ?? `order.${event.action}`,
       occurredAt: event.createdAt,
-      title: stripTags(event.message),
+      title: withoutCustomer(stripTags(event.message), order),
       detail: { action: event.action, app: event.appTitle ?? null, critical: event.criticalAlert },
     });
   }
   return events;
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/**
+ * Shopify's messages name the customer ("Louis Durand placed this order", "... was sent to
+ * Louis Durand (louis@example.com)"). The timeline says "Customer" instead: titles are shown to
+ * staff without customers.pii and are history, so they carry no personal data to begin with.
+ */
+function withoutCustomer(text: string, order: OrderContext): string {
+  const emails = [order.customer?.defaultEmailAddress?.emailAddress, order.email].filter((value): value is string => Boolean(value?.trim()));
+  const names = [order.customer?.displayName, order.shippingAddress?.name].filter((value): value is string => Boolean(value?.trim())).sort((a, b) => b.length - a.length);
+  let result = text;
+  for (const email of emails) result = result.replace(new RegExp(`\\s*\\(${escapeRegExp(email.trim())}\\)`, "giu"), "").replace(new RegExp(escapeRegExp(email.trim()), "giu"), "the customer's email address");
+  for (const name of names) {
+    result = result.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(name.trim())}(?![\\p{L}\\p{N}])`, "giu"), (_match, offset: number) => (offset === 0 ? "Customer" : "the customer"));
+  }
+  return result;
 }
 
 /** Shopify event messages are formatted HTML; the timeline keeps their text only. */

@@ -1,5 +1,6 @@
 import type { Prisma } from "@prisma/client";
-import type { ScopedDb } from "../lib/tenancy.server";
+import { applyRedactionRecord } from "../compliance/apply-redaction-record.server";
+import type { DbClient, ScopedDb } from "../lib/tenancy.server";
 import { buildSnapshot } from "./build-snapshot";
 import type { OrderContext } from "./schema";
 
@@ -18,8 +19,11 @@ export interface StoreOrderContextResult {
  * updatedAt) changes nothing; identical data writes nothing.
  */
 export async function storeOrderContext({ db, order }: { db: ScopedDb; order: OrderContext }): Promise<StoreOrderContextResult> {
-  const { content, hash, row, events } = buildSnapshot(order);
+  const built = buildSnapshot(order);
+  // A customer who asked to be erased stays erased, whatever Shopify sends (docs/decisions/0014).
+  const withRedaction = (tx: DbClient) => applyRedactionRecord(tx, order, built);
   return db.$transaction(async (tx) => {
+    const { content, hash, row, events } = await withRedaction(tx);
     const existing = await tx.order.findFirst({ where: { shopifyId: row.shopifyId } });
     if (existing && existing.shopifyUpdatedAt > row.shopifyUpdatedAt) {
       return { outcome: "stale", orderId: existing.id, version: existing.snapshotVersion, eventsAdded: 0 };

@@ -106,14 +106,26 @@ async function insertTicket({ db, shopId, actor, correlationId, input, channel, 
       occurredAt: now,
     } as Prisma.TicketEventUncheckedCreateInput,
   });
-  // The audit row names the ticket, never the customer's details (PII stays out of the log).
+  // The audit row names the ticket, never the customer: ids, enums, lengths and which customer
+  // fields were given. The subject and the message are free text that names people ("Refund
+  // for Paul Klein"), and the log is append-only: customers/redact could not take them back.
   await recordAudit({
     db,
     actor,
     action: "ticket.created",
     entityType: "Ticket",
     entityId: ticket.id,
-    after: { number, subject: ticket.subject, status: ticket.status, priority: ticket.priority, channel, orderId: ticket.orderId, assigneeId: ticket.assigneeId },
+    after: {
+      number,
+      status: ticket.status,
+      priority: ticket.priority,
+      channel,
+      orderId: ticket.orderId,
+      assigneeId: ticket.assigneeId,
+      subjectLength: ticket.subject.length,
+      messageLength: input.message?.length ?? 0,
+      customerFields: [customerEmail ? "email" : null, customerName ? "name" : null].filter(Boolean),
+    },
     correlationId,
   });
   return ticket;

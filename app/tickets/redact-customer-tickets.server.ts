@@ -1,41 +1,57 @@
 /**
  * customers/redact, the tickets' part: the customer's email and name leave their tickets, the
- * customer's own messages are replaced by a marker, and staff messages and subjects are
- * scrubbed of what we know identifies them (their emails and names) and of any email address
- * or phone number. The facts stay: numbers, statuses, priorities, timestamps, links to orders,
- * the events. Idempotent: a second run finds nothing left to change.
+ * customer's own messages are replaced by a marker, and staff messages, subjects and the
+ * tickets' event details are scrubbed of what identifies them (app/compliance/
+ * customer-identifiers.ts) and of any email address or phone number. The facts stay: numbers,
+ * statuses, priorities, timestamps, links to orders, the events. Idempotent: a second run finds
+ * nothing left to change.
  */
 import type { Prisma } from "@prisma/client";
-import { redactText } from "../lib/redact";
+import { identifiers, mergeIdentifiers, scrubJson, scrubText, type CustomerIdentifiers } from "../compliance/customer-identifiers";
 import type { DbClient } from "../lib/tenancy.server";
 
 export const REDACTED_MESSAGE = "[Removed at the customer's request (customers/redact)]";
-const REDACTED = "[redacted]";
 
-export interface RedactCustomerTicketsOptions {
-  /** The compliance transaction: tickets are redacted with the orders or not at all. */
-  db: DbClient;
+export interface CustomerTicketsMatch {
   customerShopifyId: string | null;
   email: string | null;
   /** Our Order.ids of the customer's orders: their tickets are the customer's too. */
   orderIds: string[];
-  /** What the orders knew about the customer (read before they were redacted). */
-  knownNames: Array<string | null>;
-  knownEmails: Array<string | null>;
 }
 
-export async function redactCustomerTickets({ db, customerShopifyId, email, orderIds, knownNames, knownEmails }: RedactCustomerTicketsOptions): Promise<{ tickets: number; messages: number }> {
-  const match: Prisma.TicketWhereInput[] = [
+export interface RedactCustomerTicketsOptions extends CustomerTicketsMatch {
+  /** The compliance transaction: tickets are redacted with the orders or not at all. */
+  db: DbClient;
+  /** What identifies the customer (from their orders, tickets and the request). */
+  identifiers: CustomerIdentifiers;
+}
+
+function ticketWhere({ customerShopifyId, email, orderIds }: CustomerTicketsMatch): Prisma.TicketWhereInput[] {
+  return [
     ...(customerShopifyId ? [{ customerShopifyId }] : []),
     // Any case: rows written before emails were normalised everywhere still match.
     ...(email ? [{ customerEmail: { equals: email.trim(), mode: "insensitive" as const } }] : []),
     ...(orderIds.length ? [{ orderId: { in: orderIds } }] : []),
   ];
-  if (match.length === 0) return { tickets: 0, messages: 0 };
-  const tickets = await db.ticket.findMany({ where: { OR: match }, select: { id: true, subject: true, customerName: true, customerEmail: true } });
+}
+
+/** The customer's tickets, with what they say about the customer (read before anything is redacted). */
+export async function findCustomerTickets(db: DbClient, match: CustomerTicketsMatch): Promise<{ ids: string[]; identifiers: CustomerIdentifiers }> {
+  const where = ticketWhere(match);
+  if (where.length === 0) return { ids: [], identifiers: identifiers({}) };
+  const tickets = await db.ticket.findMany({ where: { OR: where }, select: { id: true, customerName: true, customerEmail: true } });
+  return { ids: tickets.map((ticket) => ticket.id), identifiers: identifiers({ names: tickets.map((ticket) => ticket.customerName), emails: tickets.map((ticket) => ticket.customerEmail) }) };
+}
+
+export async function redactCustomerTickets({ db, identifiers: known, ...match }: RedactCustomerTicketsOptions): Promise<{ tickets: number; messages: number; ticketIds: string[] }> {
+  const where = ticketWhere(match);
+  if (where.length === 0) return { tickets: 0, messages: 0, ticketIds: [] };
+  const tickets = await db.ticket.findMany({ where: { OR: where }, select: { id: true, subject: true, customerName: true, customerEmail: true } });
   let messages = 0;
   for (const ticket of tickets) {
-    const scrub = scrubber([...knownNames, ticket.customerName], [email, ...knownEmails, ticket.customerEmail]);
+    const ids = mergeIdentifiers(known, identifiers({ names: [ticket.customerName], emails: [match.email, ticket.customerEmail] }));
+    // Free text: any email or phone number goes too, known or not.
+    const scrub = (text: string) => scrubText(text, ids, { anyContact: true });
     const subject = scrub(ticket.subject);
     if (ticket.customerEmail !== null || ticket.customerName !== null || subject !== ticket.subject) {
       await db.ticket.update({ where: { id: ticket.id }, data: { customerEmail: null, customerName: null, subject } });
@@ -51,22 +67,13 @@ export async function redactCustomerTickets({ db, customerShopifyId, email, orde
         messages++;
       }
     }
+    // Events hold ids and enums, and the summaries of actions run on the ticket ("Task “Call Paul” created").
+    const events = await db.ticketEvent.findMany({ where: { ticketId: ticket.id }, select: { id: true, detail: true } });
+    for (const event of events) {
+      if (event.detail === null) continue;
+      const detail = scrubJson(event.detail, ids);
+      if (detail !== event.detail) await db.ticketEvent.update({ where: { id: event.id }, data: { detail: detail as Prisma.InputJsonValue } });
+    }
   }
-  return { tickets: tickets.length, messages };
-}
-
-/** Replaces the known emails, full names and name parts (whole words), then any email or phone. */
-function scrubber(names: Array<string | null | undefined>, emails: Array<string | null | undefined>) {
-  const clean = (values: Array<string | null | undefined>) => [...new Set(values.map((value) => value?.trim() ?? "").filter((value) => value.length > 0))];
-  const fullNames = clean(names);
-  const parts = [...new Set(fullNames.flatMap((name) => name.split(/[\s,]+/)).filter((part) => part.length >= 2))];
-  const literal = clean(emails).sort((a, b) => b.length - a.length);
-  const words = [...fullNames, ...parts].sort((a, b) => b.length - a.length);
-  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return (text: string) => {
-    let result = text;
-    for (const value of literal) result = result.replace(new RegExp(escape(value), "giu"), REDACTED);
-    for (const value of words) result = result.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escape(value)}(?![\\p{L}\\p{N}])`, "giu"), REDACTED);
-    return redactText(result);
-  };
+  return { tickets: tickets.length, messages, ticketIds: tickets.map((ticket) => ticket.id) };
 }

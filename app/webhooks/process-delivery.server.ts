@@ -5,9 +5,10 @@
  */
 import { z } from "zod";
 import prisma from "../db.server";
-import { purgeShopData } from "../audit/purge-shop-data.server";
 import { exportCustomerData } from "../compliance/export-customer-data.server";
 import { redactCustomer } from "../compliance/redact-customer.server";
+import { redactShop } from "../compliance/redact-shop.server";
+import { scrubRedactedDelivery } from "../compliance/scrub-deliveries.server";
 import { enqueue } from "../jobs/enqueue.server";
 import { AppError } from "../lib/app-error";
 import { logger } from "../lib/logger.server";
@@ -43,7 +44,7 @@ const ZFulfillmentOrderPayload = z.object({ fulfillment_order: ZFulfillmentOrder
 const ZFulfillmentOrderMovedPayload = z.object({ original_fulfillment_order: ZFulfillmentOrderRef, moved_fulfillment_order: ZFulfillmentOrderRef });
 const ZCustomerPayload = z.object({ id: ZId, admin_graphql_api_id: z.string().optional() });
 const ZCustomerCompliance = z.object({
-  customer: z.object({ id: ZId.nullish(), email: z.string().nullish() }).nullish(),
+  customer: z.object({ id: ZId.nullish(), email: z.string().nullish(), phone: z.string().nullish() }).nullish(),
   orders_to_redact: z.array(ZId).optional(),
   orders_requested: z.array(ZId).optional(),
   data_request: z.object({ id: ZId }).optional(),
@@ -68,6 +69,8 @@ export async function processDelivery({ deliveryId, correlationId, clientFor }: 
 
   try {
     const outcome = await handle(delivery.topic, delivery.shopDomain, delivery.payload, { deliveryId, correlationId, clientFor });
+    // Shopify keeps sending a redacted customer's orders for a while: their payloads do not stay.
+    if (outcome !== "purged") await scrubRedactedDelivery(delivery.id);
     if (outcome !== "purged") {
       await prisma.webhookDelivery.update({ where: { id: delivery.id }, data: { status: outcome, processedAt: new Date(), error: null } });
     } else {
@@ -78,6 +81,7 @@ export async function processDelivery({ deliveryId, correlationId, clientFor }: 
     if (error instanceof AppError && error.code === "VALIDATION") {
       // A payload we cannot read will not get better on retry: keep it, marked failed.
       await prisma.webhookDelivery.updateMany({ where: { id: delivery.id }, data: { status: "failed", error: error.message.slice(0, 500) } });
+      await scrubRedactedDelivery(delivery.id);
       logger.warn({ shop: delivery.shopDomain, topic: delivery.topic, deliveryId }, "webhook payload rejected");
       return "skipped";
     }
@@ -93,8 +97,8 @@ async function handle(
   { deliveryId, correlationId, clientFor }: { deliveryId: string; correlationId: string; clientFor?: ProcessDeliveryOptions["clientFor"] },
 ): Promise<"processed" | "skipped" | "purged"> {
   if (topic === "shop/redact") {
-    await purgeShopData({ shopDomain, keepDeliveryId: deliveryId });
-    return "purged";
+    // A shop still installed is not wiped: logged and skipped (app/compliance/redact-shop.server.ts).
+    return (await redactShop({ shopDomain, deliveryId })) === "purged" ? "purged" : "skipped";
   }
   const shop = await prisma.shop.findUnique({ where: { domain: shopDomain } });
   if (!shop) return "skipped";
@@ -167,8 +171,11 @@ async function handle(
       const body = parse(ZCustomerCompliance, payload, topic);
       await redactCustomer({
         db,
+        shopId: shop.id,
+        shopDomain,
         customerShopifyId: body.customer?.id ? `gid://shopify/Customer/${String(body.customer.id).replace(/\D/g, "")}` : null,
         email: body.customer?.email ?? null,
+        phone: body.customer?.phone ?? null,
         orderIds: (body.orders_to_redact ?? []).map(String),
         correlationId,
       });

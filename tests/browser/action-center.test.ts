@@ -65,7 +65,7 @@ describe("the action runner in the browser", () => {
     await page.getByLabel("Task assignee").selectOption({ label: "Mia Manager" });
     await page.getByLabel("Task due date").fill("2026-12-01");
     await page.getByRole("form", { name: "Create task" }).getByRole("button", { name: "Preview" }).click();
-    await page.getByText(`Create the task “Call the carrier” on order ${ORDER_NAME}, assigned, due 2026-12-01.`).waitFor();
+    await page.getByText(`Create a task (title of ${"Call the carrier".length} characters) on order ${ORDER_NAME}, assigned, due 2026-12-01.`).waitFor();
     await page.getByRole("button", { name: "Create task" }).click();
     await lastToast(page).getByText("Task “Call the carrier” created for Mia Manager").waitFor();
     await page.getByRole("list", { name: "Order timeline" }).getByText("Task “Call the carrier” created for Mia Manager").waitFor();
