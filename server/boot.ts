@@ -45,6 +45,9 @@ export async function prepareDatabase(): Promise<EmbeddedPostgres | null> {
     process.env.DATABASE_URL = database.url;
     // PGlite is a single session (docs/decisions/0003).
     process.env.DATABASE_POOL_MAX = "1";
+    // The embedded database's owner is its own superuser; a migration URL belongs to a
+    // DATABASE_URL (a test process's, say, inherited by a child that uses the embedded one).
+    delete process.env.DATABASE_MIGRATION_URL;
   } else {
     await assertReachable(process.env.DATABASE_URL);
     if (process.env.DATABASE_MIGRATION_URL) await assertReachable(process.env.DATABASE_MIGRATION_URL);
@@ -88,6 +91,13 @@ export async function prepareRoles({ databaseUrl, migrationUrl, production, embe
   if (migrationUrl) {
     await migrateDeploy(migrationUrl, { appRole: await currentUser(databaseUrl) });
   } else if (await canMigrate(databaseUrl)) {
+    if (production) {
+      // Refused before anything is changed: the app would log in as the owner.
+      const facts = await inspectRole(databaseUrl);
+      throw new BootError(
+        `DATABASE_URL logs in as "${facts.sessionUser}", which ${facts.sessionPower ?? "may create the tables"}: in production the app needs its own role (DATABASE_URL) and the owner migrates (DATABASE_MIGRATION_URL; README, Production)`,
+      );
+    }
     await migrateDeploy(databaseUrl, { appRole: APP_ROLE });
     appUrl = withRole(databaseUrl, APP_ROLE);
   } else {

@@ -5,7 +5,9 @@
  * real PostgreSQL and on the embedded PGlite (its server gives each connection the role its
  * startup message names, server/pglite-server.ts).
  */
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { join } from "node:path";
 import pg from "pg";
 import PgBoss from "pg-boss";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,6 +17,8 @@ import { startWorker } from "../../app/jobs/worker.server";
 import { loader as homeLoader } from "../../app/routes/app._index";
 import { action as webhookAction } from "../../app/routes/webhooks.$";
 import { prepareRoles } from "../../server/boot";
+import { freePort } from "../../server/embedded-postgres";
+import { ROOT } from "../../server/paths";
 import { APP_ROLE, JOB_SCHEMA, ensureRole, expectedMigrations, pendingMigrations, withClient, withRole } from "../../server/db-roles";
 import { SHOP_A, startTestSandbox } from "../helpers/sandbox";
 import { adminDocumentRequest, call, webhookRequest } from "../helpers/shopify";
@@ -237,6 +241,32 @@ describe("production: DATABASE_URL is the app's own login role, DATABASE_MIGRATI
     await expect(prepareRoles({ databaseUrl: ownerUrl, production: true, embedded: true })).rejects.toThrow(/embedded database cannot hold the app to its role/);
     // Outside production the one-URL setup is the development default: it serves as oac_app.
     expect(await prepareRoles({ databaseUrl: ownerUrl, production: false, embedded: false })).toBe(withRole(ownerUrl, APP_ROLE));
+  });
+
+  it("`npm start` in production with the owner's URL stops with one line", { timeout: 120_000 }, async () => {
+    const child = spawn(process.execPath, [join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), join(ROOT, "server", "index.ts")], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        NODE_ENV: "production",
+        SHOPIFY_API_KEY: "key",
+        SHOPIFY_API_SECRET: "secret",
+        SHOPIFY_APP_URL: "https://app.example.com",
+        SCOPES: "read_orders",
+        DATABASE_URL: ownerUrl,
+        PORT: String(await freePort()),
+        HOST: "127.0.0.1",
+      } as unknown as NodeJS.ProcessEnv,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once("close", resolve));
+    expect(code).toBe(1);
+    const lines = stderr.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^error: DATABASE_URL logs in as "[^"]+", which (is a superuser|owns the tables).*: in production the app needs its own role/);
   });
 });
 
