@@ -15,10 +15,11 @@
  *    Limit, documented in ADR 0015: the session's authenticated user is still the superuser, so
  *    a client that itself runs `RESET SESSION AUTHORIZATION` escapes its role. The embedded
  *    database is for development and tests; production uses PostgreSQL and a login role.
- * 2. Interleaving. Upstream keeps the session with one connection only inside a transaction
- *    block, so another connection's message could run between a Parse and its Bind (an
- *    implicit transaction is not a block) and break both. Here a connection keeps the session
- *    from its first extended-protocol message to its Sync, as well as for a whole transaction.
+ * 2. Holding the session. Switching identity is a simple query; run between another
+ *    connection's Parse and its Sync it would destroy that connection's unnamed statement.
+ *    Upstream keeps the session with one connection only inside a transaction block (an
+ *    implicit transaction is not one); here a connection also keeps it from its first
+ *    extended-protocol message to its Sync.
  */
 import { protocol, type PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketHandler } from "@electric-sql/pglite-socket";
@@ -62,6 +63,10 @@ export function parseStartup(message: Uint8Array): Identity {
     if (match) role = match[1] || null;
   }
   return { user, role };
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
 }
 
 function isStartup(message: Uint8Array): boolean {
@@ -132,21 +137,15 @@ class SessionQueue {
   private async run(item: Queued): Promise<number> {
     if (isStartup(item.message)) {
       const identity = parseStartup(item.message);
-      const refusal = await this.admit(identity);
+      const refusal = (await this.admit(identity)) ?? (await this.switchTo(item.handlerId, identity));
       if (refusal) {
         item.onData(refusal);
         throw new Error("connection refused at startup");
       }
-      this.identities.set(item.handlerId, identity);
-      this.appliedFor = item.handlerId;
     } else if (!this.identities.has(item.handlerId)) {
       throw new Error("message before the startup message");
-    }
-    if (!this.held() && this.appliedFor !== item.handlerId) {
-      // Re-applied whenever the connection changes, not only when the identity differs: a
-      // client's own SET ROLE then stays its own, as on a real server.
-      await this.apply(this.identities.get(item.handlerId)!);
-      this.appliedFor = item.handlerId;
+    } else if (!this.held() && this.appliedFor !== item.handlerId) {
+      await this.switchTo(item.handlerId, this.identities.get(item.handlerId)!);
     }
     let bytes = 0;
     await this.db.execProtocolRawStream(item.message, {
@@ -163,7 +162,7 @@ class SessionQueue {
     return bytes;
   }
 
-  /** PostgreSQL's startup checks for the user and role; a FATAL message when refused. */
+  /** PostgreSQL's startup checks for the user: a FATAL message when refused. */
   private async admit({ user, role }: Identity): Promise<Uint8Array | null> {
     for (const name of [user, role]) {
       if (name !== null && !SAFE_NAME.test(name)) return fatal("28000", `role "${name}" is not supported by the embedded database`);
@@ -171,17 +170,32 @@ class SessionQueue {
     const rows = await this.query(`SELECT rolcanlogin FROM pg_roles WHERE rolname = '${user}'`);
     if (rows.length === 0) return fatal("28000", `role "${user}" does not exist`);
     if (rows[0]![0] !== "t") return fatal("28000", `role "${user}" is not permitted to log in`);
-    try {
-      await this.apply({ user, role });
-    } catch (error) {
-      this.appliedFor = null;
-      return fatal("28000", (error as Error).message);
-    }
     return null;
   }
 
-  private async apply({ user, role }: Identity): Promise<void> {
-    await this.query(`SET SESSION AUTHORIZATION "${user}"; SET ROLE ${role ? `"${role}"` : "NONE"}`);
+  /**
+   * Gives the session to a connection's identity, in one round trip that first reads the
+   * identity of the connection it is taken from (its own SET ROLE or SET SESSION AUTHORIZATION
+   * stays its own, as on a real server). A SET that fails rolls back with its statement: the
+   * session keeps the previous identity. Returns a FATAL message for a refused startup role.
+   */
+  private async switchTo(handlerId: number, identity: Identity): Promise<Uint8Array | null> {
+    const previous = this.appliedFor !== null && this.identities.has(this.appliedFor) ? this.appliedFor : null;
+    const read = previous === null ? "" : `SELECT session_user::text, current_setting('role'); `;
+    let rows: Array<Array<string | null>>;
+    try {
+      rows = await this.query(`${read}SET SESSION AUTHORIZATION ${quoteIdent(identity.user)}; SET ROLE ${identity.role ? quoteIdent(identity.role) : "NONE"}`);
+    } catch (error) {
+      if (!this.identities.has(handlerId)) return fatal("28000", (error as Error).message);
+      throw error;
+    }
+    if (previous !== null && rows[0]) {
+      const [user, role] = rows[0];
+      this.identities.set(previous, { user: user!, role: role && role !== "none" ? role : null });
+    }
+    this.identities.set(handlerId, identity);
+    this.appliedFor = handlerId;
+    return null;
   }
 
   /**

@@ -31,7 +31,7 @@ if (config.mode === "server") {
     }
   }
   await admin.end();
-  useDatabase(withDatabase(config.adminUrl, name));
+  connectTestDatabase(withDatabase(config.adminUrl, name));
   process.env.DATABASE_POOL_MAX = "5";
   cleanup = async () => {
     const client = new pg.Client({ connectionString: config.adminUrl });
@@ -41,12 +41,12 @@ if (config.mode === "server") {
   };
 } else {
   const embedded = await startEmbeddedPostgres({ loadDataDir: new Blob([readFileSync(config.dumpPath)]) });
-  useDatabase(embedded.url);
+  connectTestDatabase(embedded.url);
   process.env.DATABASE_POOL_MAX = "1";
   cleanup = () => embedded.stop();
 }
 
-function useDatabase(ownerUrl: string): void {
+function connectTestDatabase(ownerUrl: string): void {
   process.env.DATABASE_MIGRATION_URL = ownerUrl;
   process.env.DATABASE_URL = withRole(ownerUrl, APP_ROLE);
 }
