@@ -20,6 +20,8 @@ export const ZEnv = z.object({
     .min(1)
     .regex(/^[a-z_]+(,[a-z_]+)*$/, "must be a comma-separated list of scopes"),
   DATABASE_URL: postgresUrl,
+  /** The tables' owner, for migrations only; the app never connects with it (docs/decisions/0015). */
+  DATABASE_MIGRATION_URL: postgresUrl.optional(),
   /** The embedded database (PGlite) is one session: its launcher sets this to 1. */
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   SHOP_CUSTOM_DOMAIN: z.string().optional(),

@@ -1,12 +1,20 @@
 /**
- * `npm run setup`: migrates DATABASE_URL, or the embedded database under .data/ when it is unset.
+ * `npm run setup`: migrates as the owner (docs/decisions/0015): DATABASE_MIGRATION_URL, else
+ * DATABASE_URL, else the embedded database under .data/. With both URLs, the app role granted is
+ * the one DATABASE_URL logs in as; otherwise oac_app, created if missing.
  */
+import { currentUser } from "../server/db-roles";
 import { startEmbeddedPostgres } from "../server/embedded-postgres";
 import { migrateDeploy } from "../server/migrate";
 import { EMBEDDED_DATA_DIR } from "../server/paths";
 
-if (process.env.DATABASE_URL) {
-  await migrateDeploy(process.env.DATABASE_URL);
+const { DATABASE_URL, DATABASE_MIGRATION_URL } = process.env;
+
+if (DATABASE_MIGRATION_URL) {
+  await migrateDeploy(DATABASE_MIGRATION_URL, DATABASE_URL ? { appRole: await currentUser(DATABASE_URL) } : {});
+  console.log("migrated DATABASE_MIGRATION_URL");
+} else if (DATABASE_URL) {
+  await migrateDeploy(DATABASE_URL);
   console.log("migrated DATABASE_URL");
 } else {
   const pg = await startEmbeddedPostgres({ dataDir: EMBEDDED_DATA_DIR });

@@ -1,6 +1,7 @@
 /**
  * Start-up shared by `npm start` and `npm run sandbox`: database (embedded unless DATABASE_URL
- * is set), migrations, env validation, database reachability, then the Remix build on HTTP.
+ * is set), migrations as the owner, the app's least-privileged role (docs/decisions/0015), env
+ * validation, database reachability, then the Remix build on HTTP.
  * Every failure an operator can fix becomes a BootError: one line that names the problem.
  */
 import type { ServerBuild } from "@remix-run/node";
@@ -10,6 +11,7 @@ import pg from "pg";
 import { parseEnv } from "../app/env.server";
 import { BootError, startAppServer, type AppServer } from "./app-server";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "./embedded-postgres";
+import { APP_ROLE, canMigrate, currentUser, inspectRole, pendingMigrations, roleProblems, withRole } from "./db-roles";
 import { migrateDeploy } from "./migrate";
 import { BUILD_PATH, EMBEDDED_DATA_DIR } from "./paths";
 
@@ -43,16 +45,71 @@ export async function prepareDatabase(): Promise<EmbeddedPostgres | null> {
     process.env.DATABASE_URL = database.url;
     // PGlite is a single session (docs/decisions/0003).
     process.env.DATABASE_POOL_MAX = "1";
+    // The embedded database's owner is its own superuser; a migration URL belongs to a
+    // DATABASE_URL (a test process's, say, inherited by a child that uses the embedded one).
+    delete process.env.DATABASE_MIGRATION_URL;
   } else {
     await assertReachable(process.env.DATABASE_URL);
+    if (process.env.DATABASE_MIGRATION_URL) await assertReachable(process.env.DATABASE_MIGRATION_URL);
   }
   try {
-    await migrateDeploy(process.env.DATABASE_URL);
+    process.env.DATABASE_URL = await prepareRoles({
+      databaseUrl: process.env.DATABASE_URL,
+      migrationUrl: process.env.DATABASE_MIGRATION_URL,
+      production: process.env.NODE_ENV === "production",
+      embedded: database !== null,
+    });
   } catch (error) {
     await database?.stop();
-    throw new BootError((error as Error).message);
+    throw error instanceof BootError ? error : new BootError((error as Error).message);
   }
   return database;
+}
+
+export interface PrepareRolesOptions {
+  databaseUrl: string;
+  migrationUrl?: string;
+  production: boolean;
+  embedded: boolean;
+}
+
+/**
+ * Migrates as the owner and returns the URL the app connects with (docs/decisions/0015):
+ *   - DATABASE_MIGRATION_URL set: it migrates; DATABASE_URL is the app's own role, granted here;
+ *   - only DATABASE_URL, and it can migrate (development, CI, embedded): it migrates, and the
+ *     app uses the same credentials acting as oac_app (`-c role=oac_app`);
+ *   - only DATABASE_URL, and it cannot: migrations run elsewhere; refuse if any is pending.
+ * Then the app's role is checked: in production, a role (or a login behind it) with power over
+ * the tables stops the boot; elsewhere it is a warning. A warning in production logs would be
+ * read after the fact, and the guarantee is only worth something if it cannot be lost silently.
+ */
+export async function prepareRoles({ databaseUrl, migrationUrl, production, embedded }: PrepareRolesOptions): Promise<string> {
+  if (production && embedded) {
+    throw new BootError("the embedded database cannot hold the app to its role (every connection shares one superuser session): set DATABASE_URL and DATABASE_MIGRATION_URL (README, Production)");
+  }
+  let appUrl = databaseUrl;
+  if (migrationUrl) {
+    await migrateDeploy(migrationUrl, { appRole: await currentUser(databaseUrl) });
+  } else if (await canMigrate(databaseUrl)) {
+    if (production) {
+      // Refused before anything is changed: the app would log in as the owner.
+      const facts = await inspectRole(databaseUrl);
+      throw new BootError(
+        `DATABASE_URL logs in as "${facts.sessionUser}", which ${facts.sessionPower ?? "may create the tables"}: in production the app needs its own role (DATABASE_URL) and the owner migrates (DATABASE_MIGRATION_URL; README, Production)`,
+      );
+    }
+    await migrateDeploy(databaseUrl, { appRole: APP_ROLE });
+    appUrl = withRole(databaseUrl, APP_ROLE);
+  } else {
+    const missing = await pendingMigrations(databaseUrl);
+    if (missing.length > 0) {
+      throw new BootError(`the database needs migrations (${missing.join(", ")}) and DATABASE_URL may not run them: set DATABASE_MIGRATION_URL to the owner's URL`);
+    }
+  }
+  const problems = roleProblems(await inspectRole(appUrl), { production });
+  if (problems.length > 0 && production) throw new BootError(`${problems.join("; ")} (README, Production)`);
+  for (const problem of problems) console.warn(`warning: ${problem}`);
+  return appUrl;
 }
 
 export async function assertReachable(databaseUrl: string): Promise<void> {

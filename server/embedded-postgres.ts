@@ -6,9 +6,9 @@
  * must use a pool of ONE connection, or transactions from two connections would interleave.
  */
 import { PGlite } from "@electric-sql/pglite";
-import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { mkdirSync } from "node:fs";
 import { createServer } from "node:net";
+import { PGliteServer } from "./pglite-server";
 
 export interface EmbeddedPostgres {
   url: string;
@@ -35,7 +35,7 @@ export async function startEmbeddedPostgres(options: StartEmbeddedPostgresOption
   const port = options.port || (await freePort());
   // A few connections may attach (the app's pool of one, a migration, psql); PGlite runs
   // their queries one at a time.
-  const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port, maxConnections: 8 });
+  const server = new PGliteServer({ db, host: "127.0.0.1", port, maxConnections: 8 });
   try {
     await server.start();
   } catch (error) {

@@ -9,6 +9,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { beforeAll, describe, expect, it } from "vitest";
 import { SHOP_A, SHOP_B, startTestSandbox } from "../../tests/helpers/sandbox";
 import { adminFetchRequest, call } from "../../tests/helpers/shopify";
+import { ownerQuery } from "../../tests/setup/owner-db";
 import prisma from "../db.server";
 import type { ErrorBody } from "../lib/app-error";
 import { scopedDb, TENANT_MODELS } from "../lib/tenancy.server";
@@ -60,15 +61,17 @@ describe("append-only in the database", () => {
     ["TRUNCATE", `TRUNCATE "AuditLog"`],
   ])("refuses %s", async (_name, sql) => {
     const before = await prisma.auditLog.findMany({ orderBy: { id: "asc" } });
-    await expect(prisma.$executeRawUnsafe(sql)).rejects.toThrow(/append-only/);
+    // The app's role holds no such privilege (docs/decisions/0015); the trigger holds the owner.
+    await expect(prisma.$executeRawUnsafe(sql)).rejects.toThrow(/permission denied/);
+    await expect(ownerQuery(sql)).rejects.toThrow(/append-only/);
     expect(await prisma.auditLog.findMany({ orderBy: { id: "asc" } })).toEqual(before);
   });
 
   it("refuses the Prisma client's own update and delete too", async () => {
     const row = await prisma.auditLog.findFirstOrThrow({ where: { action: "test.immutable" } });
-    await expect(prisma.auditLog.update({ where: { id: row.id }, data: { action: "tampered" } })).rejects.toThrow(/append-only/);
-    await expect(prisma.auditLog.deleteMany({ where: { id: row.id } })).rejects.toThrow(/append-only/);
-    await expect(scopedDb(shopA).auditLog.delete({ where: { id: row.id } })).rejects.toThrow(/append-only/);
+    await expect(prisma.auditLog.update({ where: { id: row.id }, data: { action: "tampered" } })).rejects.toThrow(/permission denied/);
+    await expect(prisma.auditLog.deleteMany({ where: { id: row.id } })).rejects.toThrow(/permission denied/);
+    await expect(scopedDb(shopA).auditLog.delete({ where: { id: row.id } })).rejects.toThrow(/permission denied/);
     expect(await prisma.auditLog.findUniqueOrThrow({ where: { id: row.id } })).toEqual(row);
   });
 
@@ -78,7 +81,8 @@ describe("append-only in the database", () => {
         await tx.$executeRawUnsafe(`SET LOCAL oac.audit_purge = 'on'`);
         await tx.$executeRawUnsafe(`UPDATE "AuditLog" SET "action" = 'tampered'`);
       }),
-    ).rejects.toThrow(/append-only/);
+    ).rejects.toThrow(/permission denied/);
+    await expect(ownerQuery(`BEGIN; SET LOCAL oac.audit_purge = 'on'; UPDATE "AuditLog" SET "action" = 'tampered'; COMMIT`)).rejects.toThrow(/append-only/);
     expect(await prisma.auditLog.count({ where: { action: "tampered" } })).toBe(0);
   });
 });
@@ -423,8 +427,10 @@ describe("purgeShopData", () => {
     expect(await prisma.shop.findUnique({ where: { domain: SHOP_B } })).not.toBeNull();
     expect(await prisma.session.count({ where: { shop: SHOP_B } })).toBeGreaterThan(0);
 
-    // The purge switch was for that transaction only: the log is append-only again.
-    await expect(prisma.$executeRawUnsafe(`DELETE FROM "AuditLog" WHERE "shopId" = $1`, shopB)).rejects.toThrow(/append-only/);
+    // The purge switch was for that transaction only: the log is append-only again, and the
+    // app's role never may delete audit rows itself.
+    await expect(prisma.$executeRawUnsafe(`DELETE FROM "AuditLog" WHERE "shopId" = $1`, shopB)).rejects.toThrow(/permission denied/);
+    await expect(ownerQuery(`DELETE FROM "AuditLog" WHERE "shopId" = $1`, [shopB])).rejects.toThrow(/append-only/);
     // And purging again is a no-op.
     expect(await purgeShopData({ shopDomain: SHOP_A })).toEqual({ purged: true, deleted: 0 });
   });

@@ -5,9 +5,11 @@ export type PurgeShopResult = { purged: true; deleted: number } | { purged: fals
 
 /**
  * Deletes every row a shop has in our database, audit log included: the one path allowed
- * past the audit log's append-only trigger (it sets oac.audit_purge for this transaction only).
- * Used by shop/redact. Refuses a shop that is installed (checked under a lock on the shop row,
- * so a reinstall at the same moment either waits for the purge or wins over it). Idempotent.
+ * past the audit log's append-only trigger. The app's role may not delete audit rows at all
+ * (docs/decisions/0015); the owner's oac_purge_shop_audit() deletes one shop's, inside this
+ * transaction. Used by shop/redact. Refuses a shop that is installed (checked under a lock on
+ * the shop row, so a reinstall at the same moment either waits for the purge or wins over it).
+ * Idempotent.
  */
 export async function purgeShopData({ shopDomain, keepDeliveryId }: { shopDomain: string; keepDeliveryId?: string }): Promise<PurgeShopResult> {
   return prisma.$transaction(async (tx) => {
@@ -21,8 +23,12 @@ export async function purgeShopData({ shopDomain, keepDeliveryId }: { shopDomain
       .deleteMany({ where: { shopDomain, ...(keepDeliveryId ? { id: { not: keepDeliveryId } } : {}) } })
       .then((result) => result.count);
     if (!shop) return { purged: true, deleted };
-    await tx.$executeRawUnsafe(`SET LOCAL oac.audit_purge = 'on'`);
     for (const model of TENANT_MODELS) {
+      if (model === "AuditLog") {
+        const [row] = await tx.$queryRawUnsafe<Array<{ n: number }>>(`SELECT oac_purge_shop_audit($1) AS n`, shop.id);
+        deleted += row!.n;
+        continue;
+      }
       const table = `"${model}"`;
       deleted += await tx.$executeRawUnsafe(`DELETE FROM ${table} WHERE "shopId" = $1`, shop.id);
     }

@@ -24,6 +24,7 @@ import { action as rotateAction } from "../routes/app.settings.intake-secret.rot
 import { offlineClient } from "../shopify/offline-client.server";
 import { openIntakeSecret } from "./intake-secret-store.server";
 import { INTAKE_PATH, SHOP_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, type IntakeTicketResponse } from "./schema";
+import { ownerQuery } from "../../tests/setup/owner-db";
 
 const sandbox = await startTestSandbox();
 
@@ -545,8 +546,8 @@ describe("replays of a captured request: 401 and nothing written", () => {
 describe("failure part-way", () => {
   it("writes nothing when the database fails after the ticket was inserted, and frees the key for a retry", async () => {
     // A fault injected in the database: the ticket's last row (its intake event) is refused.
-    await prisma.$executeRawUnsafe(`CREATE FUNCTION oac_test_refuse() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$ LANGUAGE plpgsql`);
-    await prisma.$executeRawUnsafe(
+    await ownerQuery(`CREATE FUNCTION oac_test_refuse() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$ LANGUAGE plpgsql`);
+    await ownerQuery(
       `CREATE TRIGGER oac_test_refuse BEFORE INSERT ON "TicketEvent" FOR EACH ROW WHEN (NEW.type = 'ticket.intake_received') EXECUTE FUNCTION oac_test_refuse()`,
     );
     const key = `half-${randomUUID()}`;
@@ -556,8 +557,8 @@ describe("failure part-way", () => {
     try {
       failed = await send(validBody({ subject: "Half written?" }), { key });
     } finally {
-      await prisma.$executeRawUnsafe(`DROP TRIGGER oac_test_refuse ON "TicketEvent"`);
-      await prisma.$executeRawUnsafe(`DROP FUNCTION oac_test_refuse()`);
+      await ownerQuery(`DROP TRIGGER oac_test_refuse ON "TicketEvent"`);
+      await ownerQuery(`DROP FUNCTION oac_test_refuse()`);
     }
     expectError(failed, 500, "INTERNAL");
     expect(JSON.stringify(failed.body)).not.toContain("injected failure");

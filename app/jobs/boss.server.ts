@@ -15,6 +15,9 @@ export function getBoss(): Promise<PgBoss> {
     const boss = new PgBoss({
       connectionString: env.DATABASE_URL,
       schema: "pgboss",
+      // The owner installs and migrates pg-boss's schema and creates the queues' tables
+      // (server/migrate.ts); the app's role may not run DDL, so it only checks the version.
+      migrate: false,
       // The embedded database is a single session: one connection, like the app's pool.
       max: env.DATABASE_POOL_MAX === 1 ? 1 : 4,
       // Jobs are short; keep completed jobs a week for debugging, then archive.

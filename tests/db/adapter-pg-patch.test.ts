@@ -34,7 +34,8 @@ describe.each([
   });
 
   it("runs a migration script with a dollar-quoted function body", async () => {
-    const adapter = await new PrismaPg({ connectionString: process.env.DATABASE_URL, max: 1 }).connect();
+    // Migrations run as the owner (docs/decisions/0015): the app's role may not create functions.
+    const adapter = await new PrismaPg({ connectionString: process.env.DATABASE_MIGRATION_URL, max: 1 }).connect();
     const name = `patch_probe_${Math.random().toString(36).slice(2, 8)}`;
     try {
       await adapter.executeScript(`CREATE FUNCTION ${name}() RETURNS int LANGUAGE plpgsql AS $$

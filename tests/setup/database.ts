@@ -1,11 +1,14 @@
 /**
  * Every test file gets its own database, a copy of the migrated template (tests/setup/global.ts),
- * so files run in parallel without seeing each other's rows.
+ * so files run in parallel without seeing each other's rows. As in development, the app
+ * connects as the least-privileged oac_app role (DATABASE_URL, `-c role=oac_app`); the owner's
+ * URL is DATABASE_MIGRATION_URL (tests/setup/owner-db.ts), as in production (docs/decisions/0015).
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import pg from "pg";
 import { afterAll, inject } from "vitest";
+import { APP_ROLE, withRole } from "../../server/db-roles";
 import { startEmbeddedPostgres } from "../../server/embedded-postgres";
 import { withDatabase } from "./global";
 
@@ -28,7 +31,7 @@ if (config.mode === "server") {
     }
   }
   await admin.end();
-  process.env.DATABASE_URL = withDatabase(config.adminUrl, name);
+  connectTestDatabase(withDatabase(config.adminUrl, name));
   process.env.DATABASE_POOL_MAX = "5";
   cleanup = async () => {
     const client = new pg.Client({ connectionString: config.adminUrl });
@@ -38,9 +41,14 @@ if (config.mode === "server") {
   };
 } else {
   const embedded = await startEmbeddedPostgres({ loadDataDir: new Blob([readFileSync(config.dumpPath)]) });
-  process.env.DATABASE_URL = embedded.url;
+  connectTestDatabase(embedded.url);
   process.env.DATABASE_POOL_MAX = "1";
   cleanup = () => embedded.stop();
+}
+
+function connectTestDatabase(ownerUrl: string): void {
+  process.env.DATABASE_MIGRATION_URL = ownerUrl;
+  process.env.DATABASE_URL = withRole(ownerUrl, APP_ROLE);
 }
 
 afterAll(async () => {

@@ -1,6 +1,8 @@
 /**
  * Once per test run: a migrated template database (migrated by the real `prisma migrate
- * deploy`), from which every test file gets its own isolated copy (tests/setup/database.ts).
+ * deploy`, pg-boss's schema and the app role's grants, as the owner: server/migrate.ts), from
+ * which every test file gets its own isolated copy (tests/setup/database.ts). The app role is
+ * cluster-wide on a real server, and several runs may share one: its creation is race-safe.
  *   - TEST_DATABASE_URL or DATABASE_URL set: a real PostgreSQL; copies are CREATE DATABASE ... TEMPLATE.
  *   - otherwise: embedded PGlite; copies load the template's data directory dump.
  */
