@@ -82,13 +82,18 @@ export async function authorizeAction(ctx: RequestContext, type: string): Promis
   return action;
 }
 
-/** Everything up to (not including) the idempotency guard; shared by run, preview and retry. */
-export async function prepareAction(ctx: RequestContext, type: string, targetKind: ActionTargetKind, targetId: string, rawInput: unknown): Promise<PreparedAction> {
+/** Permission, then the input: what the request is, before anything about the state of the store. */
+async function validateAction(ctx: RequestContext, type: string, targetKind: ActionTargetKind, rawInput: unknown) {
   const action = await authorizeAction(ctx, type);
   if (!action.targets.includes(targetKind)) {
     throw new AppError("VALIDATION", `${action.label} cannot run on ${targetKind === "order" ? "an order" : "a ticket"}`, { fields: { type: ["Not available here"] } });
   }
-  const input = parseInput(action.input, rawInput ?? {});
+  return { action, input: parseInput(action.input, rawInput ?? {}) };
+}
+
+/** Everything up to (not including) the idempotency guard; shared by preview and retry. */
+export async function prepareAction(ctx: RequestContext, type: string, targetKind: ActionTargetKind, targetId: string, rawInput: unknown): Promise<PreparedAction> {
+  const { action, input } = await validateAction(ctx, type, targetKind, rawInput);
   const { target, decision } = await checkAction(ctx.db, ctx.shop.id, ctx.actor, action, targetKind, targetId, input);
   return { action, target, input, decision };
 }
@@ -99,13 +104,17 @@ export async function previewAction(ctx: RequestContext, type: string, targetKin
 }
 
 export async function runAction(ctx: RequestContext, type: string, targetKind: ActionTargetKind, targetId: string, rawInput: unknown): Promise<IdempotentResult> {
-  const prepared = await prepareAction(ctx, type, targetKind, targetId, rawInput);
+  const { action, input } = await validateAction(ctx, type, targetKind, rawInput);
   return withIdempotency({
     ctx,
     scope: `action:${type}:${targetKind}:${targetId}`,
-    input: prepared.input,
+    input,
     rateLimit: writeLimitRules(ctx, ACTION_WRITE_LIMIT),
+    // Target, preconditions and policy inside the guard: a retry of a request that acted gets
+    // its answer, not a refusal caused by what it did; a refusal releases the key.
+    refusalsAreFinal: false,
     execute: async (_db, claim) => {
+      const prepared: PreparedAction = { action, input, ...(await checkAction(ctx.db, ctx.shop.id, ctx.actor, action, targetKind, targetId, input)) };
       const exec = executionContext(ctx);
       if (prepared.decision.requiresApproval || prepared.decision.requiresConfirmation) {
         return holdRun(exec, prepared, prepared.decision.requiresApproval ? "pending_approval" : "pending_confirmation", claim);

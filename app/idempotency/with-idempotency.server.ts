@@ -60,6 +60,14 @@ export interface WithIdempotencyOptions {
    * transaction; `"live"` means the run is still being executed by someone: wait.
    */
   resume?: (runId: string) => Promise<"resumed" | "live" | "finished">;
+  /**
+   * false: a refusal (4xx) thrown before the work started a run is not this key's answer: the
+   * key is released, so the same request may succeed later (a time window that frees up, an
+   * order imported meanwhile). The runner checks its preconditions and policy inside the guard,
+   * so a retry of a request that did act replays its answer instead of being refused by the
+   * state it caused ("already cancelled").
+   */
+  refusalsAreFinal?: boolean;
 }
 
 /** What the work may do with the claimed key inside its own transactions. */
@@ -94,7 +102,7 @@ function canonical(value: unknown): unknown {
  * wait for the first one and replay its stored response. The same key with a different
  * request is IDEMPOTENCY_MISMATCH (409).
  */
-export async function withIdempotency({ ctx, scope, input, execute, transactional = false, rateLimit, resume }: WithIdempotencyOptions): Promise<IdempotentResult> {
+export async function withIdempotency({ ctx, scope, input, execute, transactional = false, rateLimit, resume, refusalsAreFinal = true }: WithIdempotencyOptions): Promise<IdempotentResult> {
   const key = ctx.request.headers.get(IDEMPOTENCY_HEADER);
   if (!key) throw new AppError("VALIDATION", `The ${IDEMPOTENCY_HEADER} header is required`, { fields: { [IDEMPOTENCY_HEADER]: ["Required"] } });
   if (!KEY_FORMAT.test(key)) {
@@ -165,7 +173,7 @@ export async function withIdempotency({ ctx, scope, input, execute, transactiona
     }
     outcome = await execute(ctx.db, claim);
   } catch (error) {
-    if (error instanceof AppError && error.code === "RATE_LIMITED") {
+    if (error instanceof AppError && (error.code === "RATE_LIMITED" || (!refusalsAreFinal && error.status < 500))) {
       // Not an answer for this key: the same request may run once the window resets.
       await ctx.db.idempotencyKey.deleteMany({ where: { scope: fullScope, key, state: "in_progress", runId: null } });
       throw error;

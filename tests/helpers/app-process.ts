@@ -41,7 +41,9 @@ export async function startAppProcess({ sandboxUrl, port, env = {} }: AppProcess
       HOME: process.env.HOME,
       NODE_ENV: "development",
       LOG_LEVEL: process.env.APP_PROCESS_LOG_LEVEL ?? "warn",
+      // As in production: the app's least-privileged role, and the owner for migrations.
       DATABASE_URL: process.env.DATABASE_URL,
+      ...(process.env.DATABASE_MIGRATION_URL ? { DATABASE_MIGRATION_URL: process.env.DATABASE_MIGRATION_URL } : {}),
       DATABASE_POOL_MAX: process.env.DATABASE_POOL_MAX,
       SHOPIFY_API_KEY: SANDBOX_API_KEY,
       SHOPIFY_API_SECRET: SANDBOX_API_SECRET,
