@@ -8,6 +8,7 @@ import type { ZodType, ZodTypeDef } from "zod";
 import { AppError, errorBody, fieldErrors } from "./app-error";
 import { CORRELATION_HEADER } from "./correlation.server";
 import { logger } from "./logger.server";
+import { unstorableTextIssues } from "./storable-text";
 
 export function toErrorResponse(error: unknown, correlationId: string, context: Record<string, unknown> = {}): Response {
   if (error instanceof Response) return error;
@@ -86,10 +87,29 @@ export async function readJson<T>(request: Request, schema: ZodType<T, ZodTypeDe
   return parseInput(schema, parseJsonBytes(await readJsonBytes(request)));
 }
 
-export function parseInput<T>(schema: ZodType<T, ZodTypeDef, unknown>, raw: unknown, message = "Some fields are invalid"): T {
+export type ValidationResult<T> = { ok: true; data: T } | { ok: false; fields: Record<string, string[]> };
+
+/**
+ * The one check every untrusted input passes (JSON bodies, forms, route parameters, query
+ * strings): text PostgreSQL cannot store is refused first (storable-text.ts), then the schema.
+ * Both are reported together, each field once: a field with unstorable text gets only that
+ * message, which is the one to act on.
+ */
+export function validateInput<T>(schema: ZodType<T, ZodTypeDef, unknown>, raw: unknown): ValidationResult<T> {
+  const textIssues = unstorableTextIssues(raw);
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new AppError("VALIDATION", message, { fields: fieldErrors(parsed.error.issues) });
-  return parsed.data;
+  if (parsed.success && textIssues.length === 0) return { ok: true, data: parsed.data };
+  const fields = fieldErrors(textIssues);
+  if (!parsed.success) {
+    for (const [key, messages] of Object.entries(fieldErrors(parsed.error.issues))) if (!fields[key]) fields[key] = messages;
+  }
+  return { ok: false, fields };
+}
+
+export function parseInput<T>(schema: ZodType<T, ZodTypeDef, unknown>, raw: unknown, message = "Some fields are invalid"): T {
+  const result = validateInput(schema, raw);
+  if (!result.ok) throw new AppError("VALIDATION", message, { fields: result.fields });
+  return result.data;
 }
 
 function tooLarge() {

@@ -5,9 +5,9 @@ import { Banner, BlockStack, Button, Card, FormLayout, InlineStack, Layout, Page
 import { useState } from "react";
 import { z } from "zod";
 import { RouteError } from "../components/RouteError";
-import { AppError, errorBody, fieldErrors, type ErrorBody } from "../lib/app-error";
+import { AppError, errorBody, type ErrorBody } from "../lib/app-error";
 import { CORRELATION_HEADER } from "../lib/correlation.server";
-import { parseInput } from "../lib/http.server";
+import { parseInput, validateInput } from "../lib/http.server";
 import { withStaff, type RequestContext } from "../lib/route.server";
 import { ZOrderId } from "../orders/list-schema";
 import { requirePermission } from "../rbac/require-permission.server";
@@ -42,8 +42,8 @@ export const action = ({ request }: ActionFunctionArgs) =>
     if (Number(request.headers.get("content-length") ?? "0") > MAX_FORM_BYTES) return invalid(ctx, new AppError("VALIDATION", "The form is too large", { fields: { _: ["Too large"] } }));
     const form = await request.formData();
     const raw = Object.fromEntries([...form.entries()].filter((entry): entry is [string, string] => typeof entry[1] === "string"));
-    const parsed = ZCreateTicket.safeParse(raw);
-    if (!parsed.success) return invalid(ctx, new AppError("VALIDATION", "Some fields are invalid", { fields: fieldErrors(parsed.error.issues) }));
+    const parsed = validateInput(ZCreateTicket, raw);
+    if (!parsed.ok) return invalid(ctx, new AppError("VALIDATION", "Some fields are invalid", { fields: parsed.fields }));
     // Opening a ticket for someone else's queue is assigning it.
     if (parsed.data.assigneeId) await requirePermission(ctx, "tickets.assign");
     try {
