@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { AppError } from "./app-error";
 import { parseInput, validateInput } from "./http.server";
-import { BROKEN_CHARACTER_MESSAGE, FIELD_NAME_MESSAGE, NUL_MESSAGE, unstorableTextIssues, unstorableTextReason } from "./storable-text";
+import { BROKEN_CHARACTER_MESSAGE, FIELD_NAME_MESSAGE, NUL_MESSAGE, PROTO_KEY_MESSAGE, unstorableTextIssues, unstorableTextReason } from "./storable-text";
 
 describe("unstorableTextReason", () => {
   it("accepts any well-formed text, emoji (surrogate pairs) and U+FFFD included", () => {
@@ -32,6 +32,10 @@ describe("unstorableTextIssues", () => {
     const issues = unstorableTextIssues(deep);
     expect(performance.now() - started).toBeLessThan(1_000);
     expect(issues).toEqual([{ path: Array(32).fill(0), message: NUL_MESSAGE }]);
+  });
+
+  it("refuses a field named __proto__ (JSON.parse keeps it as a key; zod drops it silently)", () => {
+    expect(unstorableTextIssues(JSON.parse('{"a":{"__proto__":{"body":"smuggled"}},"constructor":{"prototype":1}}'))).toEqual([{ path: ["a"], message: PROTO_KEY_MESSAGE }]);
   });
 
   it("names at most 20 fields", () => {

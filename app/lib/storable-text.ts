@@ -13,6 +13,10 @@
  * (the intake API signs the raw body), and would give two different inputs one idempotency
  * fingerprint. No honest client sends either character: refusing loses nothing, and the
  * message says which field to fix.
+ *
+ * The same walk refuses a field named `__proto__`: JSON.parse keeps it as an ordinary key, but
+ * no code can copy it by assignment (that sets the prototype), so zod drops it silently where
+ * every other unknown field is refused. Refused here, it is named like them.
  */
 
 /** A NUL, a high surrogate not followed by a low one, or a low surrogate not preceded by a high one. */
@@ -22,6 +26,7 @@ const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF
 export const NUL_MESSAGE = "Remove the invisible null character (U+0000): it cannot be saved";
 export const BROKEN_CHARACTER_MESSAGE = "Contains a broken character (half of an emoji or symbol): retype or remove it";
 export const FIELD_NAME_MESSAGE = "A field name contains a null or broken character";
+export const PROTO_KEY_MESSAGE = "A field named __proto__ is not allowed";
 
 /** At most this many fields are named: enough to fix the input, bounded for a hostile one. */
 const MAX_ISSUES = 20;
@@ -76,6 +81,7 @@ export function unstorableTextIssues(raw: unknown): TextIssue[] {
         const key = keys[index];
         // A bad key is reported on its parent: the key itself cannot be shown as a field name.
         if (unstorableTextReason(key)) issues.push({ path: pathOf(node), message: FIELD_NAME_MESSAGE });
+        else if (key === "__proto__") issues.push({ path: pathOf(node), message: PROTO_KEY_MESSAGE });
         else stack.push({ value: (value as Record<string, unknown>)[key], parent: node, key });
       }
     }

@@ -304,6 +304,12 @@ export interface StaffRouteSpec {
    * draw the route's own schema accepts is a legitimate request, not fuzz, and is not sent.
    */
   legitimate?: (body: Record<string, unknown>) => boolean;
+  /** Which kinds of case to make (default: all that apply). */
+  parts?: ReadonlyArray<"tokens" | "params" | "key" | "body" | "fields">;
+  /** Send only a seeded sample of this many field cases. */
+  fieldSample?: number;
+  /** The user who sends the requests (default: the caller's). */
+  userId?: number;
 }
 
 export interface FuzzCase {
@@ -313,12 +319,16 @@ export interface FuzzCase {
   field?: string;
   /** A redirect is the right answer here, to a Location matching this (same origin, a path). */
   redirectTo?: RegExp;
+  /** This exact status, not just a 4xx (e.g. 403 before any validation for a role without the permission). */
+  status?: number;
   pendingSlice?: string;
 }
 
 /** Every case for one staff route: tokens, route parameters, the Idempotency-Key, then the body. */
-export function staffRouteCases(spec: StaffRouteSpec, who: { shop: string; userId: number }, rng: ReturnType<typeof seeded>): FuzzCase[] {
+export function staffRouteCases(spec: StaffRouteSpec, caller: { shop: string; userId: number }, rng: ReturnType<typeof seeded>): FuzzCase[] {
   const cases: FuzzCase[] = [];
+  const who = { shop: caller.shop, userId: spec.userId ?? caller.userId };
+  const wants = (part: "tokens" | "params" | "key" | "body" | "fields") => !spec.parts || spec.parts.includes(part);
   const send = (overrides: { params?: Record<string, string>; body?: BodyInit | null; contentType?: string | null; key?: string | null; token?: string | null }) => {
     const params = overrides.params ?? spec.params;
     const contentType = overrides.contentType !== undefined ? overrides.contentType : spec.form ? undefined : "application/json";
@@ -326,20 +336,26 @@ export function staffRouteCases(spec: StaffRouteSpec, who: { shop: string; userI
     const key = overrides.key !== undefined ? overrides.key : (spec.key ?? null);
     return () => call(() => spec.handler({ request: staffPost(spec.path(params), { ...who, body, contentType: spec.form && overrides.contentType === undefined ? null : contentType, key, token: overrides.token }), params, context: {} }));
   };
-  const tokens = tokenCases(who.shop, who.userId);
-  for (const token of spec.allTokens ? tokens : rng.sample(tokens, 3)) cases.push({ name: `token: ${token.name}`, run: send({ token: token.token }), redirectTo: token.redirectTo, pendingSlice: token.pendingSlice });
-  for (const name of Object.keys(spec.params)) {
-    for (const [label, value] of PARAM_VALUES) cases.push({ name: `param ${name} = ${label}`, run: send({ params: { ...spec.params, [name]: value } }), field: label === "nul" ? name : undefined });
+  if (wants("tokens")) {
+    const tokens = tokenCases(who.shop, who.userId);
+    for (const token of spec.allTokens ? tokens : rng.sample(tokens, 3)) cases.push({ name: `token: ${token.name}`, run: send({ token: token.token }), redirectTo: token.redirectTo, pendingSlice: token.pendingSlice });
   }
-  if (spec.key) for (const [label, value] of IDEMPOTENCY_KEY_VALUES) cases.push({ name: `Idempotency-Key: ${label}`, run: send({ key: value }) });
-  if (spec.body) {
+  if (wants("params")) {
+    for (const name of Object.keys(spec.params)) {
+      for (const [label, value] of PARAM_VALUES) cases.push({ name: `param ${name} = ${label}`, run: send({ params: { ...spec.params, [name]: value } }), field: label === "nul" ? name : undefined });
+    }
+  }
+  if (spec.key && wants("key")) for (const [label, value] of IDEMPOTENCY_KEY_VALUES) cases.push({ name: `Idempotency-Key: ${label}`, run: send({ key: value }) });
+  if (spec.body && wants("body")) {
     for (const bodyCase of jsonBodyCases(spec.body)) cases.push({ name: `body: ${bodyCase.name}`, run: send({ body: bodyCase.body, contentType: bodyCase.contentType }), field: bodyCase.field });
-    for (const fieldCase of fieldCases(spec.body, rng)) {
-      if (spec.legitimate?.(fieldCase.body)) continue;
+  }
+  if (spec.body && wants("fields")) {
+    const all = fieldCases(spec.body, rng).filter((fieldCase) => !spec.legitimate?.(fieldCase.body));
+    for (const fieldCase of spec.fieldSample === undefined ? all : rng.sample(all, spec.fieldSample)) {
       cases.push({ name: `field ${fieldCase.name}`, run: send({ body: toJsonText(fieldCase.body) }), field: fieldCase.unstorable ? fieldCase.path : undefined });
     }
   }
-  if (spec.form) for (const formCase of formCases(spec.form, rng)) cases.push({ name: `form: ${formCase.name}`, run: send({ body: formCase.body, contentType: formCase.contentType }), field: formCase.field });
+  if (spec.form && wants("body")) for (const formCase of formCases(spec.form, rng)) cases.push({ name: `form: ${formCase.name}`, run: send({ body: formCase.body, contentType: formCase.contentType }), field: formCase.field });
   return cases;
 }
 
@@ -482,24 +498,34 @@ export const LOADERS_WITHOUT_QUERY_INPUT: Record<string, string> = {
 const EXCLUDED_TABLES = new Set(["_prisma_migrations", "RateLimitCounter"]);
 const EXCLUDED_COLUMNS: Record<string, string[]> = { StaffMember: ["lastSeenAt", "updatedAt"], IntakeSecret: ["lastUsedAt"] };
 
-let fingerprintSql: string | null = null;
+/**
+ * The one audit row a refused request writes by design: `authz.denied`, committed even though
+ * the request fails (app/rbac/require-permission.server.ts). Cases sent by a role without the
+ * permission may add it; nothing else.
+ */
+export const DENIAL_AUDIT_ACTION = "authz.denied";
+
+let fingerprintTables: string[] | null = null;
 
 export type Fingerprint = Record<string, { rows: number; hash: string }>;
 
-/** One query: per table, its row count and an md5 of its rows (order-independent). */
-export async function fingerprint(): Promise<Fingerprint> {
-  if (!fingerprintSql) {
+/**
+ * One query: per table, its row count and an md5 of its rows (order-independent). With
+ * `allowDenials`, `authz.denied` audit rows are left out (see DENIAL_AUDIT_ACTION).
+ */
+export async function fingerprint(options: { allowDenials?: boolean } = {}): Promise<Fingerprint> {
+  if (!fingerprintTables) {
     const tables = await prisma.$queryRaw<Array<{ tablename: string }>>`SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename`;
-    fingerprintSql = tables
-      .map(({ tablename }) => tablename)
-      .filter((table) => !EXCLUDED_TABLES.has(table))
-      .map((table) => {
-        const row = (EXCLUDED_COLUMNS[table] ?? []).reduce((expr, column) => `(${expr} - '${column}')`, "to_jsonb(t)");
-        return `SELECT '${table}' AS "table", count(*)::int AS rows, coalesce(md5(string_agg(${row}::text, '|' ORDER BY ${row}::text)), '') AS hash FROM "${table}" t`;
-      })
-      .join(" UNION ALL ");
+    fingerprintTables = tables.map(({ tablename }) => tablename).filter((table) => !EXCLUDED_TABLES.has(table));
   }
-  const rows = await prisma.$queryRawUnsafe<Array<{ table: string; rows: number; hash: string }>>(fingerprintSql);
+  const sql = fingerprintTables
+    .map((table) => {
+      const row = (EXCLUDED_COLUMNS[table] ?? []).reduce((expr, column) => `(${expr} - '${column}')`, "to_jsonb(t)");
+      const where = options.allowDenials && table === "AuditLog" ? ` WHERE t.action <> '${DENIAL_AUDIT_ACTION}'` : "";
+      return `SELECT '${table}' AS "table", count(*)::int AS rows, coalesce(md5(string_agg(${row}::text, '|' ORDER BY ${row}::text)), '') AS hash FROM "${table}" t${where}`;
+    })
+    .join(" UNION ALL ");
+  const rows = await prisma.$queryRawUnsafe<Array<{ table: string; rows: number; hash: string }>>(sql);
   return Object.fromEntries(rows.map((row) => [row.table, { rows: row.rows, hash: row.hash }]));
 }
 
@@ -586,10 +612,10 @@ export function prototypeIntact(): string | null {
  * surrogate in a field must be a 400 naming it, and no table may change. The fingerprint is
  * taken around each case, so a failure names the case that wrote.
  */
-export async function expectNothingChanges(route: string, cases: FuzzCase[], options: { allowRedirect?: boolean } = {}) {
+export async function expectNothingChanges(route: string, cases: FuzzCase[], options: { allowRedirect?: boolean; allowDenials?: boolean } = {}) {
   const problems: string[] = [];
   const outcomes: FuzzOutcome[] = [];
-  let before = await fingerprint();
+  let before = await fingerprint(options);
   for (const fuzzCase of cases) {
     await resetRateLimits();
     const outcome = await attempt(route, fuzzCase.name, fuzzCase.run);
@@ -597,8 +623,9 @@ export async function expectNothingChanges(route: string, cases: FuzzCase[], opt
     const violation =
       (fuzzCase.redirectTo ? redirectViolation(outcome, fuzzCase.redirectTo) : contractViolation(outcome, options)) ??
       prototypeIntact() ??
-      (fuzzCase.field !== undefined ? fieldNamed(outcome, fuzzCase.field) : null);
-    const after = await fingerprint();
+      (fuzzCase.field !== undefined ? fieldNamed(outcome, fuzzCase.field) : null) ??
+      (fuzzCase.status !== undefined && outcome.status !== fuzzCase.status ? `answered ${outcome.status}, not ${fuzzCase.status}: ${preview(outcome.body)}` : null);
+    const after = await fingerprint(options);
     const changed = changedTables(before, after);
     if (violation) problems.push(`${fuzzCase.name}: ${violation}`);
     if (changed.length) problems.push(`${fuzzCase.name}: changed ${changed.join(", ")} (answered ${outcome.status})`);
