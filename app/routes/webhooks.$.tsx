@@ -1,6 +1,10 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { enqueue } from "../jobs/enqueue.server";
+import { AppError } from "../lib/app-error";
+import { correlationIdFrom } from "../lib/correlation.server";
+import { toErrorResponse } from "../lib/http.server";
 import { logger } from "../lib/logger.server";
+import { unstorableTextIssues } from "../lib/storable-text";
 import { authenticate } from "../shopify.server";
 import { recordDelivery } from "../webhooks/record-delivery.server";
 
@@ -12,6 +16,13 @@ import { recordDelivery } from "../webhooks/record-delivery.server";
  */
 export async function action({ request }: ActionFunctionArgs) {
   const { shop, payload, webhookId, apiVersion } = await authenticate.webhook(request);
+  // Every Shopify payload is a JSON object. One that is not, or that holds text Postgres cannot
+  // store (a NUL, a lone surrogate: the insert would fail with a 500 that Shopify retries for
+  // hours), is refused with a 400 and nothing is stored (storable-text.ts).
+  if (typeof payload !== "object" || payload === null || Array.isArray(payload) || unstorableTextIssues(payload).length) {
+    logger.warn({ shop, webhookId }, "webhook payload refused: not an object, or text that cannot be stored");
+    return toErrorResponse(new AppError("VALIDATION", "The payload is not a JSON object the inbox can store"), correlationIdFrom(request));
+  }
   const headers = request.headers;
   const triggeredAt = headers.get("X-Shopify-Triggered-At");
   const delivery = await recordDelivery({

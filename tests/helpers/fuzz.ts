@@ -321,6 +321,8 @@ export interface FuzzCase {
   redirectTo?: RegExp;
   /** This exact status, not just a 4xx (e.g. 403 before any validation for a role without the permission). */
   status?: number;
+  /** For a page whose right answer is not a 4xx (the library's bounce page): why the outcome is wrong, or null. */
+  check?: (outcome: FuzzOutcome) => string | null;
   pendingSlice?: string;
 }
 
@@ -621,7 +623,7 @@ export async function expectNothingChanges(route: string, cases: FuzzCase[], opt
     const outcome = await attempt(route, fuzzCase.name, fuzzCase.run);
     outcomes.push(outcome);
     const violation =
-      (fuzzCase.redirectTo ? redirectViolation(outcome, fuzzCase.redirectTo) : contractViolation(outcome, options)) ??
+      (fuzzCase.check ? (outcome.crash ? `threw ${outcome.crash}` : fuzzCase.check(outcome)) : fuzzCase.redirectTo ? redirectViolation(outcome, fuzzCase.redirectTo) : contractViolation(outcome, options)) ??
       prototypeIntact() ??
       (fuzzCase.field !== undefined ? fieldNamed(outcome, fuzzCase.field) : null) ??
       (fuzzCase.status !== undefined && outcome.status !== fuzzCase.status ? `answered ${outcome.status}, not ${fuzzCase.status}: ${preview(outcome.body)}` : null);
