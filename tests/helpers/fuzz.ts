@@ -89,6 +89,7 @@ export const HOSTILE_STRINGS: Record<string, string> = {
   bidi: "\u202egnp.exe",
   zeroWidth: "\u200b\u200d\ufeff",
   proto: "__proto__",
+  farDate: "99999-12-31",
   long: "x".repeat(20_000),
 };
 
@@ -501,21 +502,23 @@ const EXCLUDED_TABLES = new Set(["_prisma_migrations", "RateLimitCounter"]);
 const EXCLUDED_COLUMNS: Record<string, string[]> = { StaffMember: ["lastSeenAt", "updatedAt"], IntakeSecret: ["lastUsedAt"] };
 
 /**
- * The one audit row a refused request writes by design: `authz.denied`, committed even though
- * the request fails (app/rbac/require-permission.server.ts). Cases sent by a role without the
- * permission may add it; nothing else.
+ * Audit rows the app writes by design for requests that change nothing else: `authz.denied`
+ * for a refused permission, committed even though the request fails
+ * (app/rbac/require-permission.server.ts), and `audit.exported` for every CSV export. A batch
+ * may allow them (`allowAudit`); it never allows any other row.
  */
 export const DENIAL_AUDIT_ACTION = "authz.denied";
+export const EXPORT_AUDIT_ACTION = "audit.exported";
 
 let fingerprintTables: string[] | null = null;
 
 export type Fingerprint = Record<string, { rows: number; hash: string }>;
 
 /**
- * One query: per table, its row count and an md5 of its rows (order-independent). With
- * `allowDenials`, `authz.denied` audit rows are left out (see DENIAL_AUDIT_ACTION).
+ * One query: per table, its row count and an md5 of its rows (order-independent). Audit rows
+ * whose action is in `allowAudit` are left out (see DENIAL_AUDIT_ACTION).
  */
-export async function fingerprint(options: { allowDenials?: boolean } = {}): Promise<Fingerprint> {
+export async function fingerprint(options: { allowAudit?: readonly string[] } = {}): Promise<Fingerprint> {
   if (!fingerprintTables) {
     const tables = await prisma.$queryRaw<Array<{ tablename: string }>>`SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename`;
     fingerprintTables = tables.map(({ tablename }) => tablename).filter((table) => !EXCLUDED_TABLES.has(table));
@@ -523,7 +526,8 @@ export async function fingerprint(options: { allowDenials?: boolean } = {}): Pro
   const sql = fingerprintTables
     .map((table) => {
       const row = (EXCLUDED_COLUMNS[table] ?? []).reduce((expr, column) => `(${expr} - '${column}')`, "to_jsonb(t)");
-      const where = options.allowDenials && table === "AuditLog" ? ` WHERE t.action <> '${DENIAL_AUDIT_ACTION}'` : "";
+      const allowed = table === "AuditLog" ? (options.allowAudit ?? []) : [];
+      const where = allowed.length ? ` WHERE t.action NOT IN (${allowed.map((action) => `'${action.replace(/'/g, "''")}'`).join(", ")})` : "";
       return `SELECT '${table}' AS "table", count(*)::int AS rows, coalesce(md5(string_agg(${row}::text, '|' ORDER BY ${row}::text)), '') AS hash FROM "${table}" t${where}`;
     })
     .join(" UNION ALL ");
@@ -614,7 +618,7 @@ export function prototypeIntact(): string | null {
  * surrogate in a field must be a 400 naming it, and no table may change. The fingerprint is
  * taken around each case, so a failure names the case that wrote.
  */
-export async function expectNothingChanges(route: string, cases: FuzzCase[], options: { allowRedirect?: boolean; allowDenials?: boolean } = {}) {
+export async function expectNothingChanges(route: string, cases: FuzzCase[], options: { allowRedirect?: boolean; allowAudit?: readonly string[] } = {}) {
   const problems: string[] = [];
   const outcomes: FuzzOutcome[] = [];
   let before = await fingerprint(options);
