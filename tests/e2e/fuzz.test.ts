@@ -35,13 +35,17 @@ import { action as ticketUpdateRoute } from "../../app/routes/app.tickets.$id.up
 import { action as newTicketRoute } from "../../app/routes/app.tickets.new";
 import { createTicket } from "../../app/tickets/create-ticket.server";
 import { actionTestKit, AGENT, MANAGER, OWNER } from "../helpers/actions";
+import prisma from "../../app/db.server";
 import {
+  changedTables,
   expectNothingChanges,
+  fingerprint,
   FUZZ_SEED,
   LOADERS_WITHOUT_QUERY_INPUT,
   NO_SUCH_ID,
   POST_ROUTE_COVERAGE,
   QUERY_LOADERS,
+  resetRateLimits,
   routeInventory,
   seeded,
   splitPending,
@@ -144,6 +148,18 @@ describe("route inventory", () => {
     const accounted = new Set<string>([...QUERY_LOADERS, ...Object.keys(LOADERS_WITHOUT_QUERY_INPUT)]);
     expect(loaders.filter((route) => !accounted.has(route))).toEqual([]);
     expect([...accounted].filter((route) => !loaders.includes(route))).toEqual([]);
+  });
+
+  it("notices a change to one column of one row (what \"nothing written\" relies on), and excludes only what it says", async () => {
+    const ticket = await kit.db().ticket.findFirstOrThrow({});
+    const before = await fingerprint();
+    await prisma.ticket.update({ where: { id: ticket.id }, data: { category: "changed by the fingerprint test" } });
+    expect(changedTables(before, await fingerprint())).toEqual(["Ticket"]);
+    await prisma.ticket.update({ where: { id: ticket.id }, data: { category: ticket.category, updatedAt: ticket.updatedAt } });
+    expect(changedTables(before, await fingerprint())).toEqual([]);
+    await resetRateLimits();
+    await prisma.staffMember.updateMany({ where: { shopId: kit.shopId }, data: { lastSeenAt: new Date(0) } });
+    expect(changedTables(before, await fingerprint())).toEqual([]);
   });
 
   it("has a spec in this file for each route the inventory assigns to it", () => {

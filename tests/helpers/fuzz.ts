@@ -515,7 +515,7 @@ let fingerprintTables: string[] | null = null;
 export type Fingerprint = Record<string, { rows: number; hash: string }>;
 
 /**
- * One query: per table, its row count and an md5 of its rows (order-independent). Audit rows
+ * One query: per table, its row count and a checksum of its rows (order-independent). Audit rows
  * whose action is in `allowAudit` are left out (see DENIAL_AUDIT_ACTION).
  */
 export async function fingerprint(options: { allowAudit?: readonly string[] } = {}): Promise<Fingerprint> {
@@ -528,7 +528,8 @@ export async function fingerprint(options: { allowAudit?: readonly string[] } = 
       const row = (EXCLUDED_COLUMNS[table] ?? []).reduce((expr, column) => `(${expr} - '${column}')`, "to_jsonb(t)");
       const allowed = table === "AuditLog" ? (options.allowAudit ?? []) : [];
       const where = allowed.length ? ` WHERE t.action NOT IN (${allowed.map((action) => `'${action.replace(/'/g, "''")}'`).join(", ")})` : "";
-      return `SELECT '${table}' AS "table", count(*)::int AS rows, coalesce(md5(string_agg(${row}::text, '|' ORDER BY ${row}::text)), '') AS hash FROM "${table}" t${where}`;
+      // A sum of per-row hashes: independent of row order, and no sort of every row's text.
+      return `SELECT '${table}' AS "table", count(*)::int AS rows, coalesce(sum(hashtextextended(${row}::text, 0)::numeric), 0)::text AS hash FROM "${table}" t${where}`;
     })
     .join(" UNION ALL ");
   const rows = await prisma.$queryRawUnsafe<Array<{ table: string; rows: number; hash: string }>>(sql);
