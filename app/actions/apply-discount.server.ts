@@ -10,6 +10,7 @@
 import { z } from "zod";
 import { AppError } from "../lib/app-error";
 import { blank } from "../lib/blank";
+import { storableDate } from "../lib/storable-date";
 import { amountPrecisionError, isDecimal, percentOf, toMicros } from "../lib/money";
 import { assertNoUserErrors, type AdminClient } from "../shopify/admin-client.server";
 import type { CodeDiscountByCodeQuery, DiscountCodeBasicCreateMutation } from "../shopify/admin.generated";
@@ -23,7 +24,7 @@ export const ZApplyDiscountInput = z
     percentage: z.preprocess(blank, positive("Enter a percentage like 15").refine((value) => !isDecimal(value) || toMicros(value) <= toMicros("100"), "At most 100%").optional()),
     amount: z.preprocess(blank, positive("Enter an amount like 10.00").optional()),
     code: z.preprocess(blank, z.string().trim().regex(/^[A-Za-z0-9_-]{3,40}$/, "3 to 40 letters, digits, - or _").optional()),
-    endsAt: z.preprocess(blank, z.coerce.date({ errorMap: () => ({ message: "Enter a valid date" }) }).optional()),
+    endsAt: z.preprocess(blank, storableDate("Enter a valid date").optional()),
   })
   .strict()
   .superRefine((input, ctx) => {

@@ -7,6 +7,7 @@ import type { Prisma } from "@prisma/client";
 import { z } from "zod";
 import { AppError } from "../lib/app-error";
 import { blank } from "../lib/blank";
+import { storableDate } from "../lib/storable-date";
 import { targetLabel } from "./target-label";
 import { defineAction } from "./types";
 
@@ -17,7 +18,7 @@ export const ZCreateTaskInput = z
     title: z.string().trim().min(1, "Title is required").max(200, "At most 200 characters"),
     body: z.preprocess(blank, z.string().trim().max(5000, "At most 5000 characters").optional()),
     assigneeId: z.preprocess(blank, ZStaffId.optional()),
-    dueAt: z.preprocess(blank, z.coerce.date({ errorMap: () => ({ message: "Enter a valid date" }) }).optional()),
+    dueAt: z.preprocess(blank, storableDate("Enter a valid date").optional()),
   })
   .strict();
 

@@ -19,6 +19,9 @@ export type ExceptionFilters = z.infer<typeof ZExceptionFilters>;
 
 export const ZExceptionId = z.string().regex(/^[a-z0-9]{20,40}$/, "Malformed exception id");
 
-export const ZDismissInput = z.object({
-  reason: z.string().trim().min(3, "Say why (at least 3 characters)").max(500, "At most 500 characters"),
-});
+// Strict like every JSON body: a misspelt field is refused, not silently dropped.
+export const ZDismissInput = z
+  .object({
+    reason: z.string().trim().min(3, "Say why (at least 3 characters)").max(500, "At most 500 characters"),
+  })
+  .strict();

@@ -5,9 +5,9 @@ import { Banner, BlockStack, Button, Card, FormLayout, InlineStack, Layout, Page
 import { useState } from "react";
 import { z } from "zod";
 import { RouteError } from "../components/RouteError";
-import { AppError, errorBody, fieldErrors, type ErrorBody } from "../lib/app-error";
+import { AppError, errorBody, type ErrorBody } from "../lib/app-error";
 import { CORRELATION_HEADER } from "../lib/correlation.server";
-import { parseInput } from "../lib/http.server";
+import { parseInput, readForm } from "../lib/http.server";
 import { withStaff, type RequestContext } from "../lib/route.server";
 import { ZOrderId } from "../orders/list-schema";
 import { requirePermission } from "../rbac/require-permission.server";
@@ -39,19 +39,15 @@ const MAX_FORM_BYTES = 256 * 1024;
  */
 export const action = ({ request }: ActionFunctionArgs) =>
   withStaff(request, { permission: "tickets.create" }, async (ctx) => {
-    if (Number(request.headers.get("content-length") ?? "0") > MAX_FORM_BYTES) return invalid(ctx, new AppError("VALIDATION", "The form is too large", { fields: { _: ["Too large"] } }));
-    const form = await request.formData();
-    const raw = Object.fromEntries([...form.entries()].filter((entry): entry is [string, string] => typeof entry[1] === "string"));
-    const parsed = ZCreateTicket.safeParse(raw);
-    if (!parsed.success) return invalid(ctx, new AppError("VALIDATION", "Some fields are invalid", { fields: fieldErrors(parsed.error.issues) }));
-    // Opening a ticket for someone else's queue is assigning it.
-    if (parsed.data.assigneeId) await requirePermission(ctx, "tickets.assign");
     try {
+      const input = await readForm(request, ZCreateTicket, MAX_FORM_BYTES);
+      // Opening a ticket for someone else's queue is assigning it.
+      if (input.assigneeId) await requirePermission(ctx, "tickets.assign");
       // createTicket runs in its own transaction: number, ticket, note, event and audit row together.
-      const ticket = await createTicket({ db: ctx.db, shopId: ctx.shop.id, actor: ctx.actor, correlationId: ctx.correlationId, input: parsed.data, channel: "staff" });
+      const ticket = await createTicket({ db: ctx.db, shopId: ctx.shop.id, actor: ctx.actor, correlationId: ctx.correlationId, input, channel: "staff" });
       return redirect(`/app/tickets/${ticket.id}`, { headers: { [CORRELATION_HEADER]: ctx.correlationId } });
     } catch (error) {
-      // An order or assignee that is not this shop's: a field error like any other.
+      // A bad form, or an order or assignee that is not this shop's: field errors like any other.
       if (error instanceof AppError && error.code === "VALIDATION") return invalid(ctx, error);
       throw error;
     }
