@@ -166,7 +166,7 @@ describe("a field named __proto__", () => {
   });
 });
 
-describe("fixed in other slices of issue 12 (expected to fail until they merge)", () => {
+describe("fixed in other slices of issue 12 (RBAC before validation)", () => {
   it("answers a Viewer's bad input to an action with 403 (RBAC before validation), writing only the authz.denied audit row", async () => {
     const pending = [...cases.values()].flatMap((list) => splitPending(list).pending.get("lead (RBAC before input validation on action routes)") ?? []);
     expect(pending).toHaveLength(6);

@@ -310,7 +310,7 @@ describe("auth and landing pages: never 5xx, nothing written, redirects only whe
   });
 });
 
-describe("webhook cases fixed in the webhooks slice of issue 12 (expected to fail until it merges)", () => {
+describe("webhook cases fixed in the webhooks slice of issue 12", () => {
   for (const name of ["webhooks.$", "webhooks.app.uninstalled", "webhooks.app.scopes_update"]) {
     it(`${name}: a signed body that is malformed JSON, oversized or from a non-myshopify shop is a 400, nothing stored`, async () => {
       const pending = [...splitPending(webhookCases.get(name)!).pending.values()].flat();

@@ -63,10 +63,11 @@ const get = (loader: (args: LoaderFunctionArgs) => Promise<unknown>, path: strin
 function intake(body: unknown) {
   const raw = JSON.stringify(body);
   const timestamp = String(Math.floor(Date.now() / 1000));
-  const signature = createHmac("sha256", intakeSecret).update(`${timestamp}.${raw}`).digest("base64");
+  const key = `intake-${randomUUID()}`;
+  const signature = createHmac("sha256", intakeSecret).update(`${timestamp}.${key}.${raw}`).digest("base64");
   const request = new Request(new URL("/api/intake/tickets", TEST_APP_URL), {
     method: "POST",
-    headers: { "Content-Type": "application/json", [SHOP_HEADER]: SHOP_A, [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: signature, "Idempotency-Key": `intake-${randomUUID()}` },
+    headers: { "Content-Type": "application/json", [SHOP_HEADER]: SHOP_A, [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: signature, "Idempotency-Key": key },
     body: raw,
   });
   return call<Json>(() => intakeRoute({ request, params: {}, context: {} }));

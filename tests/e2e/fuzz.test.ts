@@ -28,6 +28,7 @@ import { action as refreshRoute } from "../../app/routes/app.orders.$id.refresh"
 import { action as simulateRoute } from "../../app/routes/app.policy.simulate";
 import { action as policyUpdateRoute } from "../../app/routes/app.policy.update";
 import { action as revealRoute } from "../../app/routes/app.settings.intake-secret.reveal";
+import { action as returnReasonsRoute } from "../../app/routes/app.return-reasons";
 import { action as rotateRoute } from "../../app/routes/app.settings.intake-secret.rotate";
 import { action as accessRoute } from "../../app/routes/app.staff.$id.access";
 import { action as roleRoute } from "../../app/routes/app.staff.$id.role";
@@ -118,6 +119,8 @@ beforeAll(async () => {
     },
     // No body, no key: the token is the whole input. It runs every token case for this file.
     { route: "app.settings.intake-secret.reveal", handler: handler(revealRoute), path: () => "/app/settings/intake-secret/reveal", params: {}, allTokens: true },
+    // A refresh from Shopify is all it does (no body, no key): only tokens that must not reach it.
+    { route: "app.return-reasons", handler: handler(returnReasonsRoute), path: () => "/app/return-reasons", params: {}, allTokens: true },
     { route: "app.settings.intake-secret.rotate", handler: handler(rotateRoute), path: () => "/app/settings/intake-secret/rotate", params: {}, key: "fuzz-spent-rotate" },
     { route: "app.staff.$id.access", handler: handler(accessRoute), path: (p) => `/app/staff/${p.id}/access`, params: { id: agent }, key: "fuzz-spent-access", body: { active: false } },
     { route: "app.staff.$id.role", handler: handler(roleRoute), path: (p) => `/app/staff/${p.id}/role`, params: { id: agent }, key: "fuzz-spent-role", body: { roleKey: "support" } },
@@ -181,7 +184,7 @@ describe("POST routes of the embedded app: only 4xx with the error body, nothing
   }
 });
 
-describe("session tokens fixed in other slices of issue 12 (expected to fail until they merge)", () => {
+describe("session tokens fixed in other slices of issue 12 (no exp, a shop not ours in dest)", () => {
   it("refuses validly signed tokens without exp or naming a shop that is not this app's", async () => {
     const pending = [...cases.values()].flatMap((list) => [...splitPending(list).pending.values()].flat());
     expect(pending.length).toBeGreaterThan(0);
