@@ -1,0 +1,81 @@
+/**
+ * Which job workers are alive, and handing back the jobs of those that are not
+ * (docs/decisions/0016). pg-boss 10 records when a job became active but not who holds it, so
+ * a process killed mid-job leaves its jobs "active" until their expiry. Each worker process
+ * has a row here, written before it fetches its first job and refreshed every few seconds.
+ *
+ * The rule: a job that became active before the oldest live worker started cannot belong to a
+ * live worker (each worker registers before fetching), so its worker is gone and the job is
+ * failed back to its queue (pg-boss retries it after the queue's retry delay). With one app
+ * process, a restart therefore recovers everything the crash left once the dead process's
+ * heartbeat is stale. With several, jobs of a dead process that started after an older live
+ * one wait for their queue's expiry instead (seconds to two minutes, queues.ts).
+ * Timestamps are compared in SQL only: our columns hold UTC without a zone, pg-boss's have one.
+ */
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import type PgBoss from "pg-boss";
+import prisma from "../db.server";
+import { logger } from "../lib/logger.server";
+import { QUEUE_NAMES } from "./queues";
+
+/** How often a worker says it is alive. */
+export const HEARTBEAT_SECONDS = 5;
+/**
+ * A worker silent this long is gone: four missed beats, so a busy event loop (a long GC, a
+ * loaded machine) is not mistaken for a crash. A mistake would only run a job twice, and
+ * handlers are idempotent.
+ */
+export const WORKER_STALE_SECONDS = 20;
+/** Rows of workers gone this long are dropped (they no longer matter to the rule). */
+const FORGET_AFTER_SECONDS = 3600;
+
+export interface WorkerIdentity {
+  id: string;
+  startedAt: Date;
+}
+
+/** Registers this process as a worker; must complete before its first fetch. */
+export async function registerWorker(): Promise<WorkerIdentity> {
+  const id = randomUUID();
+  const rows = await prisma.$queryRaw<Array<{ startedAt: Date }>>`
+    INSERT INTO "JobWorker" (id, pid, host, "startedAt", "heartbeatAt")
+    VALUES (${id}, ${process.pid}, ${hostname()}, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')
+    RETURNING "startedAt"`;
+  return { id, startedAt: rows[0].startedAt };
+}
+
+/** Refreshes the heartbeat; re-creates the row (same start time) if a sweep dropped it. */
+export async function heartbeat(worker: WorkerIdentity): Promise<void> {
+  await prisma.$executeRaw`
+    INSERT INTO "JobWorker" (id, pid, host, "startedAt", "heartbeatAt")
+    VALUES (${worker.id}, ${process.pid}, ${hostname()}, ${worker.startedAt}, now() AT TIME ZONE 'UTC')
+    ON CONFLICT (id) DO UPDATE SET "heartbeatAt" = now() AT TIME ZONE 'UTC'`;
+}
+
+/** A clean stop: this worker's jobs are finished or were failed back by pg-boss. */
+export async function forgetWorker(worker: WorkerIdentity): Promise<void> {
+  await prisma.$executeRaw`DELETE FROM "JobWorker" WHERE id = ${worker.id}`;
+}
+
+/** Fails back to their queues the active jobs no live worker can hold. Returns how many. */
+export async function reclaimOrphanedJobs({ boss, staleSeconds = WORKER_STALE_SECONDS }: { boss: PgBoss; staleSeconds?: number }): Promise<number> {
+  const orphans = await prisma.$queryRaw<Array<{ name: string; id: string }>>`
+    SELECT j.name, j.id::text AS id
+    FROM pgboss.job j
+    WHERE j.state = 'active'
+      AND j.name = ANY(${[...QUEUE_NAMES]}::text[])
+      AND j.started_on < (
+        SELECT min(w."startedAt") AT TIME ZONE 'UTC' FROM "JobWorker" w
+        WHERE w."heartbeatAt" > (now() AT TIME ZONE 'UTC') - make_interval(secs => ${staleSeconds})
+      )`;
+  const byQueue = new Map<string, string[]>();
+  for (const job of orphans) byQueue.set(job.name, [...(byQueue.get(job.name) ?? []), job.id]);
+  for (const [queue, ids] of byQueue) {
+    // fail() only touches jobs still active: one a slow worker completed meanwhile is left alone.
+    await boss.fail(queue, ids);
+    logger.warn({ queue, jobs: ids.length }, "jobs of a worker that is gone handed back to the queue");
+  }
+  await prisma.$executeRaw`DELETE FROM "JobWorker" WHERE "heartbeatAt" < (now() AT TIME ZONE 'UTC') - make_interval(secs => ${FORGET_AFTER_SECONDS})`;
+  return orphans.length;
+}
