@@ -8,8 +8,9 @@
  * live worker (each worker registers before fetching), so its worker is gone and the job is
  * failed back to its queue (pg-boss retries it after the queue's retry delay). With one app
  * process, a restart therefore recovers everything the crash left once the dead process's
- * heartbeat is stale. With several, jobs of a dead process that started after an older live
- * one wait for their queue's expiry instead (seconds to two minutes, queues.ts).
+ * heartbeat is stale, or at once when it restarts on the same host (registerWorker). With
+ * several, jobs of a dead process that started after an older live one wait for their queue's
+ * expiry instead (one to two minutes, queues.ts).
  * Timestamps are compared in SQL only: our columns hold UTC without a zone, pg-boss's have one.
  */
 import { randomUUID } from "node:crypto";
@@ -35,14 +36,38 @@ export interface WorkerIdentity {
   startedAt: Date;
 }
 
-/** Registers this process as a worker; must complete before its first fetch. */
+/**
+ * Registers this process as a worker; must complete before its first fetch. A restart on the
+ * same host need not wait for its predecessor's heartbeat to go stale: a worker row of this
+ * host whose process is gone (or whose pid is now ours) is marked silent at once, so the first
+ * reclaim hands its jobs back. (Were another host's processes visible under the same hostname
+ * and pid, the cost of a mistake is one more run of an idempotent job, and its next beat
+ * revives its row.)
+ */
 export async function registerWorker(): Promise<WorkerIdentity> {
   const id = randomUUID();
+  const host = hostname();
   const rows = await prisma.$queryRaw<Array<{ startedAt: Date }>>`
     INSERT INTO "JobWorker" (id, pid, host, "startedAt", "heartbeatAt")
-    VALUES (${id}, ${process.pid}, ${hostname()}, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')
+    VALUES (${id}, ${process.pid}, ${host}, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')
     RETURNING "startedAt"`;
+  const neighbours = await prisma.$queryRaw<Array<{ id: string; pid: number }>>`SELECT id, pid FROM "JobWorker" WHERE host = ${host} AND id <> ${id}`;
+  const gone = neighbours.filter((worker) => worker.pid === process.pid || !processAlive(worker.pid)).map((worker) => worker.id);
+  if (gone.length) {
+    await prisma.$executeRaw`UPDATE "JobWorker" SET "heartbeatAt" = "startedAt" - interval '1 day' WHERE id = ANY(${gone}::text[])`;
+    logger.warn({ workers: gone.length }, "job workers of this host that are gone: their jobs are handed back");
+  }
   return { id, startedAt: rows[0].startedAt };
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 /** Refreshes the heartbeat; re-creates the row (same start time) if a sweep dropped it. */
