@@ -28,8 +28,11 @@ export const HEARTBEAT_SECONDS = 5;
  * handlers are idempotent.
  */
 export const WORKER_STALE_SECONDS = 20;
-/** Rows of workers gone this long are dropped (they no longer matter to the rule). */
-const FORGET_AFTER_SECONDS = 3600;
+/**
+ * Rows of workers gone this long are dropped: by then every job they held has passed its
+ * queue's expiry (15 minutes at most, queues.ts) and pg-boss has retried it anyway.
+ */
+const FORGET_AFTER_SECONDS = 20 * 60;
 
 export interface WorkerIdentity {
   id: string;
@@ -54,7 +57,9 @@ export async function registerWorker(): Promise<WorkerIdentity> {
   const neighbours = await prisma.$queryRaw<Array<{ id: string; pid: number }>>`SELECT id, pid FROM "JobWorker" WHERE host = ${host} AND id <> ${id}`;
   const gone = neighbours.filter((worker) => worker.pid === process.pid || !processAlive(worker.pid)).map((worker) => worker.id);
   if (gone.length) {
-    await prisma.$executeRaw`UPDATE "JobWorker" SET "heartbeatAt" = "startedAt" - interval '1 day' WHERE id = ANY(${gone}::text[])`;
+    await prisma.$executeRaw`
+      UPDATE "JobWorker" SET "heartbeatAt" = (now() AT TIME ZONE 'UTC') - make_interval(secs => ${WORKER_STALE_SECONDS + 1})
+      WHERE id = ANY(${gone}::text[])`;
     logger.warn({ workers: gone.length }, "job workers of this host that are gone: their jobs are handed back");
   }
   return { id, startedAt: rows[0].startedAt };
@@ -85,6 +90,12 @@ export async function forgetWorker(worker: WorkerIdentity): Promise<void> {
 
 /** Fails back to their queues the active jobs no live worker can hold. Returns how many. */
 export async function reclaimOrphanedJobs({ boss, staleSeconds = WORKER_STALE_SECONDS }: { boss: PgBoss; staleSeconds?: number }): Promise<number> {
+  await prisma.$executeRaw`DELETE FROM "JobWorker" WHERE "heartbeatAt" < (now() AT TIME ZONE 'UTC') - make_interval(secs => ${FORGET_AFTER_SECONDS})`;
+  // Without a silent worker no job can be orphaned (every fetch is made by a registered
+  // worker): the scan of pg-boss's active jobs runs only after a worker went quiet.
+  const silent = await prisma.$queryRaw<Array<{ n: number }>>`
+    SELECT count(*)::int AS n FROM "JobWorker" WHERE "heartbeatAt" <= (now() AT TIME ZONE 'UTC') - make_interval(secs => ${staleSeconds})`;
+  if (silent[0].n === 0) return 0;
   const orphans = await prisma.$queryRaw<Array<{ name: string; id: string }>>`
     SELECT j.name, j.id::text AS id
     FROM pgboss.job j
@@ -101,6 +112,5 @@ export async function reclaimOrphanedJobs({ boss, staleSeconds = WORKER_STALE_SE
     await boss.fail(queue, ids);
     logger.warn({ queue, jobs: ids.length }, "jobs of a worker that is gone handed back to the queue");
   }
-  await prisma.$executeRaw`DELETE FROM "JobWorker" WHERE "heartbeatAt" < (now() AT TIME ZONE 'UTC') - make_interval(secs => ${FORGET_AFTER_SECONDS})`;
   return orphans.length;
 }

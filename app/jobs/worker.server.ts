@@ -101,7 +101,8 @@ function startRecoveryLoop(boss: PgBoss, worker: WorkerIdentity) {
   const run = async () => {
     try {
       await heartbeat(worker);
-      await recover({ boss, sweeps: tick++ % 3 === 0 });
+      await recover({ boss, deliveries: tick % 3 === 0, backfills: tick % 12 === 0 });
+      tick++;
     } catch (error) {
       logger.warn({ err: (error as Error).message }, "job recovery step failed");
     }

@@ -37,6 +37,10 @@ export async function requeueStrandedDeliveries({
   failedCoolOffSeconds = 10 * 60,
   limit = 500,
 }: RequeueStrandedDeliveriesOptions): Promise<{ requeued: number; retried: number }> {
+  // pg-boss creates its schema when it first starts: before that no job was ever sent here,
+  // and the worker that starts it sweeps on its first round.
+  const [{ ready }] = await prisma.$queryRaw<Array<{ ready: boolean }>>`SELECT to_regclass('pgboss.job') IS NOT NULL AS ready`;
+  if (!ready) return { requeued: 0, retried: 0 };
   const rows = await prisma.$queryRaw<Stranded[]>`
     SELECT d.id, md5(${queueName}::text || ':' || d.id)::uuid::text AS "jobId", j.state::text AS "jobState"
     FROM "WebhookDelivery" d
