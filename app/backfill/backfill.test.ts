@@ -100,6 +100,31 @@ describe("backfill through a bulk operation", () => {
   });
 });
 
+describe("backfill steps", () => {
+  it("starts one bulk operation when two steps race, and imports in bounded slices that resume exactly where they stopped", async () => {
+    const clientB = await offlineClient(SHOP_B);
+    const shopB = (await prisma.shop.findUniqueOrThrow({ where: { domain: SHOP_B } })).id;
+    // Two steps at once (two processes, or a retried step beside the first): one claim wins.
+    const steps = await Promise.all([runBackfill({ shopDomain: SHOP_B, client: clientB }), runBackfill({ shopDomain: SHOP_B, client: clientB })]);
+    expect(steps.sort()).toEqual(["started", "waiting"]);
+    expect(sandbox.adminApi.bulk.list(SHOP_B)).toHaveLength(1);
+
+    const seen: BackfillStep[] = [];
+    for (let i = 0; i < 50 && seen.at(-1) !== "imported"; i++) {
+      // A zero budget: every slice stores one order, checkpoints and hands over.
+      seen.push(await runBackfill({ shopDomain: SHOP_B, client: clientB, sliceMs: 0 }));
+      if (seen.at(-1) === "waiting") await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(seen.filter((step) => step === "importing")).toHaveLength(5);
+    expect(seen.at(-1)).toBe("imported");
+    expect(await prisma.order.count({ where: { shopId: shopB } })).toBe(5);
+    expect(await prisma.orderSnapshot.count({ where: { shopId: shopB } })).toBe(5);
+    const state = await prisma.ingestionState.findUniqueOrThrow({ where: { shopId: shopB } });
+    expect(state).toMatchObject({ backfillStatus: "completed", backfillOrdersDone: 5 });
+    expect(sandbox.adminApi.bulk.list(SHOP_B)).toHaveLength(1);
+  });
+});
+
 describe("JSONL assembly", () => {
   it("attaches children by __parentId, two levels deep, and honours skipLines", async () => {
     const jsonl = [

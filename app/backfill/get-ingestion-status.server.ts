@@ -11,7 +11,8 @@ export async function getIngestionStatus({ db }: { db: DbClient }): Promise<Inge
   const [state, ordersStored] = await Promise.all([db.ingestionState.findFirst({}), db.order.count()]);
   return {
     backfill: {
-      status: state?.backfillStatus ?? "idle",
+      // "starting" is the step's own claim (run-backfill.server.ts); to staff it is still queued.
+      status: state?.backfillStatus === "starting" ? "queued" : (state?.backfillStatus ?? "idle"),
       ordersDone: state?.backfillOrdersDone ?? 0,
       total: state?.backfillObjectCount ?? 0,
       startedAt: state?.backfillStartedAt?.toISOString() ?? null,

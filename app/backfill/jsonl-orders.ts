@@ -32,15 +32,19 @@ export async function* assembleOrders(input: Readable, options: { skipLines?: nu
   let current: AssembledOrder | null = null;
   const byId = new Map<string, { node: Json; type: string }>();
   let lineNumber = 0;
+  const skipLines = options.skipLines ?? 0;
   for await (const raw of lines) {
     lineNumber++;
+    // A resumed import (a later slice, or after a crash) does not even parse what it already
+    // stored: each slice reads the file again from the start.
+    if (lineNumber <= skipLines) continue;
     if (!raw.trim()) continue;
     const parsed = JSON.parse(raw) as Json;
     const parentId = parsed.__parentId as string | undefined;
     delete parsed.__parentId;
     const type = typeOf(parsed.id) ?? "Unknown";
     if (!parentId) {
-      if (current && current.line > (options.skipLines ?? 0)) yield current;
+      if (current) yield current;
       byId.clear();
       const order = withConnections(parsed, type);
       current = { order, line: lineNumber };
@@ -48,6 +52,8 @@ export async function* assembleOrders(input: Readable, options: { skipLines?: nu
       continue;
     }
     const parent = byId.get(parentId);
+    // The children of the order the resume point names follow it: that order is stored already.
+    if (!parent && !current && skipLines > 0) continue;
     if (!parent) throw new Error(`line ${lineNumber}: parent ${parentId} not found before its child (JSONL out of order)`);
     const field = CHILD_FIELD[parent.type]?.[type];
     if (!field) continue; // a child type we do not use
@@ -55,5 +61,5 @@ export async function* assembleOrders(input: Readable, options: { skipLines?: nu
     (parent.node[field] as { nodes: Json[] }).nodes.push(child);
     byId.set(parsed.id as string, { node: child, type });
   }
-  if (current && current.line > (options.skipLines ?? 0)) yield current;
+  if (current) yield current;
 }

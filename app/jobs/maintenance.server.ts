@@ -5,6 +5,7 @@ import { scopedDb } from "../lib/tenancy.server";
 import { reconcileOrders } from "../orders/reconcile-orders.server";
 import type { AdminClient } from "../shopify/admin-client.server";
 import { enqueue } from "./enqueue.server";
+import { requeueDeliveries } from "./recover.server";
 
 /**
  * The periodic job (orders.reconcile, every 10 minutes): reconcile every installed shop's
@@ -39,13 +40,10 @@ export async function runMaintenance({ clientFor, shopDomain }: { clientFor: (sh
     }
   }
 
-  const stuck = await prisma.webhookDelivery.findMany({
-    where: { status: "received", receivedAt: { lt: new Date(Date.now() - 2 * 60_000) } },
-    select: { id: true },
-    take: 500,
-  });
-  for (const delivery of stuck) await enqueue("webhook", { deliveryId: delivery.id });
+  // Every worker also runs this sweep every 15 s (recover.server.ts); here it covers a
+  // process that runs maintenance without its own worker loop (a test, a one-off call).
+  const stranded = await requeueDeliveries();
 
   await prisma.rateLimitCounter.deleteMany({ where: { windowStart: { lt: new Date(Date.now() - 24 * 3600_000) } } });
-  return { shops: shops.length, requeued: stuck.length };
+  return { shops: shops.length, requeued: stranded.requeued + stranded.retried };
 }

@@ -1,6 +1,7 @@
 /**
  * Registers the job handlers. Started once per app process (server/boot.ts through
  * entry.server's startBackgroundWork) and by tests that exercise the queue end to end.
+ * What a crash or a stop does to jobs, and how they come back: docs/decisions/0016.
  */
 import type PgBoss from "pg-boss";
 import prisma from "../db.server";
@@ -11,12 +12,14 @@ import type { AdminClient } from "../shopify/admin-client.server";
 import { offlineClient } from "../shopify/offline-client.server";
 import { processDelivery } from "../webhooks/process-delivery.server";
 import { runBackfill } from "../backfill/run-backfill.server";
-import { getBoss } from "./boss.server";
+import { getBoss, onBossStopped } from "./boss.server";
 import { enqueue } from "./enqueue.server";
 import { runMaintenance } from "./maintenance.server";
+import { recover } from "./recover.server";
 import { resumeInterruptedRuns } from "./resume-runs.server";
 import { STALE_AFTER_MS } from "../actions/resume-run.server";
-import { markWorkerStarted } from "./worker-state";
+import { forgetWorker, heartbeat, HEARTBEAT_SECONDS, registerWorker, type WorkerIdentity } from "./worker-liveness.server";
+import { markWorkerStarted, markWorkerStopped, workerStopping } from "./worker-state";
 import { QUEUES } from "./queues";
 
 export interface WorkerOptions {
@@ -48,7 +51,16 @@ function batchOf<T>(boss: PgBoss, queue: string, handler: (job: PgBoss.Job<T>) =
 export async function startWorker({ clientFor = offlineClient }: WorkerOptions = {}): Promise<void> {
   if (!markWorkerStarted()) return;
   const boss = await getBoss();
-  logger.info("job worker started");
+  // Before the first fetch: from now on a job this process holds is never taken for an orphan.
+  const worker = await registerWorker();
+  const loop = startRecoveryLoop(boss, worker);
+  onBossStopped(async () => {
+    loop.stop();
+    await loop.idle();
+    await forgetWorker(worker);
+    markWorkerStopped();
+  });
+  logger.info({ worker: worker.id }, "job worker started");
 
   await boss.work(QUEUES.webhook.name, BATCH, batchOf(boss, QUEUES.webhook.name, async (job: PgBoss.Job<unknown>) => {
     const { deliveryId } = QUEUES.webhook.payload.parse(job.data);
@@ -65,10 +77,13 @@ export async function startWorker({ clientFor = offlineClient }: WorkerOptions =
 
   await boss.work(QUEUES.backfill.name, { batchSize: 1, pollingIntervalSeconds: 1 }, batchOf(boss, QUEUES.backfill.name, async (job: PgBoss.Job<unknown>) => {
     const { shopDomain } = QUEUES.backfill.payload.parse(job.data);
-    const step = await runBackfill({ shopDomain, client: await clientFor(shopDomain) });
+    const step = await runBackfill({ shopDomain, client: await clientFor(shopDomain), shouldStop: workerStopping });
     logger.info({ shop: shopDomain, step }, "backfill step");
-    // Still running at Shopify: look again shortly (the finish webhook may come first).
+    // Still running at Shopify: look again shortly (the finish webhook may come first). An
+    // import slice that ended early continues at once. The queue is stately per shop, so
+    // this never starts a second chain beside one already queued.
     if (step === "started" || step === "waiting") await enqueue("backfill", { shopDomain }, { startAfter: 2 });
+    if (step === "importing") await enqueue("backfill", { shopDomain });
   }));
 
   await boss.work(QUEUES.reconcile.name, { batchSize: 1, pollingIntervalSeconds: 5 }, batchOf(boss, QUEUES.reconcile.name, async (job: PgBoss.Job<unknown>) => {
@@ -87,4 +102,37 @@ export async function startWorker({ clientFor = offlineClient }: WorkerOptions =
   const latest = await prisma.run.aggregate({ where: { status: "running" }, _max: { heartbeatAt: true } });
   const staleIn = latest._max.heartbeatAt ? latest._max.heartbeatAt.getTime() + STALE_AFTER_MS - Date.now() : 0;
   await enqueue("runResume", {}, { startAfter: Math.max(0, Math.ceil(staleIn / 1000)) + 1 });
+}
+
+/** Every few seconds: say we are alive, then recover what dead processes and lost sends left. */
+function startRecoveryLoop(boss: PgBoss, worker: WorkerIdentity) {
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<void> = Promise.resolve();
+  let stopped = false;
+  let tick = 0;
+  const run = async () => {
+    try {
+      await heartbeat(worker);
+      await recover({ boss, deliveries: tick % 3 === 0, backfills: tick % 12 === 0 });
+      tick++;
+    } catch (error) {
+      logger.warn({ err: (error as Error).message }, "job recovery step failed");
+    }
+  };
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = run().finally(schedule);
+    }, HEARTBEAT_SECONDS * 1000);
+    // The loop alone must not keep a process (a test file) alive.
+    timer.unref();
+  };
+  running = run().finally(schedule);
+  return {
+    stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    },
+    idle: () => running,
+  };
 }

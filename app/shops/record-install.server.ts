@@ -1,5 +1,6 @@
 import type { Session } from "@shopify/shopify-api";
 import type { AdminApiContext } from "@shopify/shopify-app-remix/server";
+import { claimBackfill } from "../backfill/claim-backfill.server";
 import prisma from "../db.server";
 import { logger } from "../lib/logger.server";
 import { scopedDb } from "../lib/tenancy.server";
@@ -20,9 +21,16 @@ interface ShopDetailsResponse {
 }
 
 /**
- * Runs after every token exchange (Shopify's afterAuth hook): creates the Shop on first
- * install, reactivates it after a reinstall, and refreshes its name, plan and currency.
+ * Runs after every token exchange (Shopify's afterAuth hook): records the Shop, reactivates it
+ * after a reinstall, refreshes its name, plan and currency, and starts the first order import.
  * The shop details are best effort: install must not fail because a detail query did.
+ *
+ * "Install starts the import exactly once" does not depend on who created the Shop row: the
+ * embedded app's parallel first loads race, and a load that finds the session another one just
+ * stored records the shop itself (resolveStaff) before this hook reads it. The import is
+ * claimed in the install's transaction instead (claimBackfill), and only the winner enqueues it
+ * (docs/decisions/0016). A claim whose enqueue never happened is picked up by the workers'
+ * sweep (app/backfill/resume-stalled-backfills.server.ts).
  */
 export async function recordInstall({ session, admin }: RecordInstallOptions): Promise<void> {
   let details: NonNullable<ShopDetailsResponse["data"]>["shop"] | undefined;
@@ -40,35 +48,38 @@ export async function recordInstall({ session, admin }: RecordInstallOptions): P
       ? { name: details.name, plan: details.plan.publicDisplayName, currencyCode: details.currencyCode }
       : {}),
   };
-  const existing = await prisma.shop.findUnique({ where: { domain: session.shop } });
-  if (!existing) {
-    const shop = await prisma.shop.upsert({ where: { domain: session.shop }, create: { domain: session.shop, ...fields }, update: fields });
-    await seedRoles({ db: scopedDb(shop.id) });
-    await ensureDefaultPolicy({ db: scopedDb(shop.id) });
-    logger.info({ shop: session.shop }, "shop installed");
-    await startBackfill(shop.id, session.shop);
-  } else {
-    await prisma.shop.update({
-      where: { domain: session.shop },
-      data: {
-        ...fields,
-        ...(existing.uninstalledAt ? { uninstalledAt: null, installedAt: new Date() } : {}),
-      },
+  // INSERT ... ON CONFLICT DO NOTHING: concurrent installs and first loads never collide here.
+  await prisma.shop.createMany({ data: [{ domain: session.shop, ...fields }], skipDuplicates: true });
+  const { id: shopId } = await prisma.shop.findUniqueOrThrow({ where: { domain: session.shop }, select: { id: true } });
+
+  const claimed = await scopedDb(shopId).$transaction(async (tx) => {
+    const shop = await tx.shop.findUniqueOrThrow({ where: { id: shopId } });
+    await tx.shop.update({
+      where: { id: shopId },
+      data: { ...fields, ...(shop.uninstalledAt ? { uninstalledAt: null, installedAt: new Date() } : {}) },
     });
+    if (shop.uninstalledAt) logger.info({ shop: session.shop }, "shop reinstalled");
+    await seedRoles({ db: tx });
+    await ensureDefaultPolicy({ db: tx });
+    return claimBackfill({ db: tx, shopId });
+  });
+  if (claimed) {
+    logger.info({ shop: session.shop }, "shop installed: order import claimed");
+    await startBackfill(session.shop);
   }
 }
 
-/** The first install imports the store's orders (app/backfill); best effort, retried by hand from Home. */
-async function startBackfill(shopId: string, shopDomain: string): Promise<void> {
+/** Enqueues the claimed import; if that cannot happen here, the workers' sweep does it. */
+async function startBackfill(shopDomain: string): Promise<void> {
+  // Without a worker in this process (tests that only call loaders), the claim stays "queued"
+  // and the sweep of whichever process runs the worker enqueues it.
   if (!workerStarted()) {
-    logger.info({ shop: shopDomain }, "no job worker in this process: backfill not started");
+    logger.info({ shop: shopDomain }, "no job worker in this process: backfill left queued for the sweep");
     return;
   }
   try {
-    // Queued is visible at once: Home shows the import waiting and follows it from there.
-    await scopedDb(shopId).ingestionState.upsert({ where: { shopId }, create: { shopId, backfillStatus: "queued" }, update: {} });
-    await enqueue("backfill", { shopDomain }, { singletonKey: shopDomain });
+    await enqueue("backfill", { shopDomain });
   } catch (error) {
-    logger.warn({ shop: shopDomain, err: (error as Error).message }, "backfill not started");
+    logger.warn({ shop: shopDomain, err: (error as Error).message }, "backfill claimed but not enqueued; the sweep will");
   }
 }

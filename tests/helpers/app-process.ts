@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { freePort } from "../../server/embedded-postgres";
 import { ROOT } from "../../server/paths";
 import { SANDBOX_API_KEY, SANDBOX_API_SECRET, SANDBOX_SCOPES } from "../../sandbox/config";
@@ -32,9 +33,11 @@ export interface AppProcessOptions {
 export async function startAppProcess({ sandboxUrl, port, env = {} }: AppProcessOptions): Promise<AppProcess> {
   const appPort = port ?? (await freePort());
   const url = `http://127.0.0.1:${appPort}`;
-  // `node --import tsx`, not the tsx CLI: the CLI runs the script in a second process, which a
-  // SIGKILL of the first would leave running.
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "tests", "e2e", "app-entry.ts")], {
+  // Node itself with tsx's loader, not the tsx CLI: the CLI runs the script in a second
+  // process, so a SIGKILL of the CLI left the app running (holding the port and its jobs).
+  const tsx = join(ROOT, "node_modules", "tsx", "dist");
+  const args = ["--require", join(tsx, "preflight.cjs"), "--import", pathToFileURL(join(tsx, "loader.mjs")).href, join(ROOT, "tests", "e2e", "app-entry.ts")];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,
