@@ -89,7 +89,7 @@ describe("graceful stop (SIGTERM)", () => {
     const deliveries = await Promise.all(
       [1, 2, 3].map((i) =>
         prisma.webhookDelivery.create({
-          data: { shopDomain: "slow.myshopify.com", webhookId: `slow-${i}`, topic: "fulfillment_orders/moved", payload: { fulfillment_order: { id: `gid://shopify/FulfillmentOrder/${i}` } } },
+          data: { shopDomain: "slow.myshopify.com", webhookId: `slow-${i}`, topic: "fulfillment_orders/placed_on_hold", payload: { fulfillment_order: { id: `gid://shopify/FulfillmentOrder/${i}` } } },
         }),
       ),
     );

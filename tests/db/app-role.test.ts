@@ -23,6 +23,7 @@ import { APP_ROLE, JOB_SCHEMA, ensureRole, expectedMigrations, pendingMigrations
 import { SHOP_A, startTestSandbox } from "../helpers/sandbox";
 import { adminDocumentRequest, call, webhookRequest } from "../helpers/shopify";
 import { ownerQuery } from "../setup/owner-db";
+import { DEVELOPMENT_ENCRYPTION_KEYS } from "../../sandbox/development-keys";
 
 const sandbox = await startTestSandbox();
 const ownerUrl = process.env.DATABASE_MIGRATION_URL!;
@@ -255,6 +256,8 @@ describe("production: DATABASE_URL is the app's own login role, DATABASE_MIGRATI
         SHOPIFY_APP_URL: "https://app.example.com",
         SCOPES: "read_orders",
         DATABASE_URL: ownerUrl,
+        // A valid keyring, so the boot gets as far as the database check this test is about.
+        OAC_ENCRYPTION_KEYS: DEVELOPMENT_ENCRYPTION_KEYS,
         PORT: String(await freePort()),
         HOST: "127.0.0.1",
       } as unknown as NodeJS.ProcessEnv,

@@ -1,36 +1,22 @@
 /**
- * The pglite-socket patch (patches/@electric-sql+pglite-socket+*.patch, applied by
- * patch-package on install). PGlite is one session; its socket server multiplexes every
- * connection onto it, message by message, and pinned a connection only inside an explicit
- * transaction. An extended-protocol batch (Parse/Bind/Execute/Sync) is not one, so two
- * connections' batches interleaved and one bound its parameters to the other's statement
- * ("bind message supplies 3 parameters, but prepared statement requires 2", or wrong rows),
- * upstream electric-sql/pglite#1046. The embedded app always has two connections (Prisma and
- * pg-boss), and crash tests add the test process and the app process. Patched: a connection
- * holds the session from its first extended-protocol message until its Sync; a query that
- * throws inside PGlite no longer stops the queue for good; a connection that leaves mid-batch
- * releases the session.
+ * The embedded database's session queue (server/pglite-server.ts). PGlite is one session; the
+ * server multiplexes every connection onto it. Upstream's queue pinned a connection only inside
+ * an explicit transaction, so two connections' extended-protocol batches (Parse/Bind/Execute/
+ * Sync) interleaved and one bound its parameters to the other's statement ("bind message
+ * supplies 3 parameters, but prepared statement requires 2", or wrong rows), upstream
+ * electric-sql/pglite#1046. The embedded app always has two connections (Prisma and pg-boss),
+ * and crash tests add the test process and the app process. Ours holds the session for a
+ * connection from its first extended-protocol message until its Sync, and a connection that
+ * leaves mid-batch releases it.
  */
-import { createRequire } from "node:module";
-import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { PGLiteSocketServer as EsmServer } from "@electric-sql/pglite-socket";
-import { freePort } from "../../server/embedded-postgres";
+import { startEmbeddedPostgres } from "../../server/embedded-postgres";
 
-const require = createRequire(import.meta.url);
-const { PGLiteSocketServer: CjsServer } = require("@electric-sql/pglite-socket") as { PGLiteSocketServer: typeof EsmServer };
-
-describe.each([
-  ["ESM build", EsmServer],
-  ["CJS build", CjsServer],
-])("patched @electric-sql/pglite-socket (%s)", (_name, Server) => {
+describe("the embedded database's session queue", () => {
   it("keeps concurrent parameterised queries of several connections apart", async () => {
-    const db = await PGlite.create();
-    const port = await freePort();
-    const server = new Server({ db, host: "127.0.0.1", port, maxConnections: 8 });
-    await server.start();
-    const url = `postgresql://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`;
+    const embedded = await startEmbeddedPostgres();
+    const url = embedded.url;
     // As the app uses it: plain queries on one pool, interactive transactions on another.
     const plain = new pg.Pool({ connectionString: url, max: 2 });
     const transactions = new pg.Pool({ connectionString: url, max: 2 });
@@ -67,8 +53,7 @@ describe.each([
       expect(after.rows[0].n).toBe(7);
     } finally {
       await Promise.all([plain.end(), transactions.end()]);
-      await server.stop();
-      await db.close();
+      await embedded.stop();
     }
   }, 60_000);
 });
