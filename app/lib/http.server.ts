@@ -88,7 +88,7 @@ export async function readForm<T>(request: Request, schema: ZodType<T, ZodTypeDe
 }
 
 /** The body's bytes, cut off once over `maxBytes` (a sender may lie about or omit Content-Length). */
-async function readCapped(request: Request, maxBytes: number, tooLargeError: () => AppError): Promise<Buffer> {
+export async function readCapped(request: Request, maxBytes: number, tooLargeError: () => AppError): Promise<Buffer> {
   if (Number(request.headers.get("content-length") ?? "0") > maxBytes) throw tooLargeError();
   if (!request.body) return Buffer.alloc(0);
   const reader = request.body.getReader();
@@ -99,7 +99,8 @@ async function readCapped(request: Request, maxBytes: number, tooLargeError: () 
     if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {
-      await reader.cancel();
+      // Stop reading: a sender that omits or understates Content-Length gets no further.
+      await reader.cancel().catch(() => undefined);
       throw tooLargeError();
     }
     chunks.push(value);

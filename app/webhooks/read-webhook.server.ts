@@ -19,7 +19,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { AppError } from "../lib/app-error";
 import { correlationIdFrom } from "../lib/correlation.server";
-import { toErrorResponse } from "../lib/http.server";
+import { readCapped, toErrorResponse } from "../lib/http.server";
 
 /**
  * Shopify publishes no maximum payload size. Our largest real shape is an orders/* body (93
@@ -59,7 +59,7 @@ const API_VERSION = /^(?:\d{4}-\d{2}|unstable)$/;
 
 export async function readShopifyWebhook({ request, secret, maxBytes = MAX_WEBHOOK_BODY_BYTES }: ReadWebhookOptions): Promise<ShopifyWebhook> {
   if (request.method.toUpperCase() !== "POST") throw invalid("Webhook deliveries are POST requests", "method");
-  const body = await readCappedBody(request, maxBytes);
+  const body = await readCapped(request, maxBytes, () => tooLarge(maxBytes));
 
   const hmac = header(request.headers, "Hmac-Sha256");
   if (!hmac) throw new AppError("UNAUTHENTICATED", "The delivery is not signed");
@@ -89,27 +89,6 @@ export function refuseNonPost(request: Request): Response {
 function header(headers: Headers, name: string): string | null {
   const value = headers.get(`X-Shopify-${name}`) ?? headers.get(`shopify-${name}`);
   return value === null || value.trim() === "" ? null : value.trim();
-}
-
-async function readCappedBody(request: Request, maxBytes: number): Promise<Buffer> {
-  const declared = request.headers.get("content-length");
-  if (declared !== null && Number(declared) > maxBytes) throw tooLarge(maxBytes);
-  if (!request.body) return Buffer.alloc(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      // Stop reading: a sender that omits or understates Content-Length gets no further.
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge(maxBytes);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
 }
 
 function signatureMatches(body: Buffer, hmac: string, secret: string): boolean {
