@@ -15,6 +15,7 @@ import { adminFetchRequest, call, type CallResult } from "../../tests/helpers/sh
 import { recordAudit } from "../audit/record-audit.server";
 import prisma from "../db.server";
 import type { ErrorBody } from "../lib/app-error";
+import { action as refreshReturnReasonsAction, loader as returnReasonsLoader } from "../routes/app.return-reasons";
 import { scopedDb } from "../lib/tenancy.server";
 import { action as ticketRunnerAction } from "../routes/app.action-center.tickets.$id.actions.$type";
 import { action as orderRunnerAction } from "../routes/app.action-center.orders.$id.actions.$type";
@@ -126,6 +127,19 @@ const ENDPOINTS: Endpoint[] = [
             body: "{}",
           }),
           params: { id: orderId },
+          context: {},
+        }),
+      ),
+  },
+  { name: "GET /app/return-reasons", permission: "actions.initiate_return", invoke: (userId) => get(returnReasonsLoader, "/app/return-reasons", userId) },
+  {
+    name: "POST /app/return-reasons",
+    permission: "actions.initiate_return",
+    invoke: (userId) =>
+      call(() =>
+        refreshReturnReasonsAction({
+          request: adminFetchRequest("/app/return-reasons", { shop: SHOP_A, userId, method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" }),
+          params: {},
           context: {},
         }),
       ),
