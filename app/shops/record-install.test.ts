@@ -14,6 +14,7 @@ import prisma from "../db.server";
 import { stopBoss } from "../jobs/boss.server";
 import { startWorker } from "../jobs/worker.server";
 import { loader as homeLoader } from "../routes/app._index";
+import { poll } from "../../tests/helpers/poll";
 
 const TOGETHER = "together.myshopify.com";
 const STAGGERED = "staggered.myshopify.com";
@@ -61,22 +62,13 @@ afterAll(async () => {
   await new Promise((resolve) => latency.close(resolve));
 });
 
-async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs: number, everyMs = 200): Promise<T | null> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) return null;
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-}
 
 const firstLoad = (shop: string) => call(() => homeLoader({ request: adminDocumentRequest("/app", { shop, userId: OWNER_ID }), params: {}, context: {} }));
 
 /** What the install left behind once its import had every chance to finish. */
 async function backfillOutcome(shop: string) {
   const { id: shopId } = await prisma.shop.findUniqueOrThrow({ where: { domain: shop } });
-  const completed = await waitFor(async () => {
+  const completed = await poll(async () => {
     const row = await prisma.ingestionState.findUnique({ where: { shopId } });
     return row?.backfillStatus === "completed" ? row : null;
   }, 40_000);

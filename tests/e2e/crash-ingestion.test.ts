@@ -22,6 +22,7 @@ import { orderPayload } from "../../sandbox/webhook-payloads";
 import { freePort } from "../../server/embedded-postgres";
 import { startAppProcess, type AppProcess } from "../helpers/app-process";
 import { sessionToken } from "../helpers/shopify";
+import { poll } from "../helpers/poll";
 
 const HOOKS = "burst.myshopify.com";
 const BIG = "big-import.myshopify.com";
@@ -62,17 +63,6 @@ async function openApp(shop: string): Promise<number> {
 
 async function shopId(domain: string): Promise<string> {
   return (await prisma.shop.findUniqueOrThrow({ where: { domain } })).id;
-}
-
-/** Polls until `probe` answers; null after `timeoutMs`. */
-async function poll<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs: number, everyMs = 100): Promise<T | null> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) return null;
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
 }
 
 async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs: number, everyMs = 100): Promise<T> {
